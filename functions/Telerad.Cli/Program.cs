@@ -1,0 +1,3 @@
+using Telerad.Cli;
+
+return TeleradCommand.Build().Parse(args).Invoke();

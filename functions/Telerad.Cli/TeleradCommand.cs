@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Telerad.Cli;
+
+/// <summary>The `telerad` command tree; each verb lives in its own class.</summary>
+internal static class TeleradCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Telerad: teleradiology pipeline tools (DICOM inspection, de-identification, demo).");
+        root.Subcommands.Add(DumpCommand.Create());
+        return root;
+    }
+}

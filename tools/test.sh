@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need on a fresh Debian machine first (idempotent):
+# dcmtk, dicom3tools and gdcm as independent references, pydicom for its real-world test files,
+# the JPEG 2000 / JPEG-LS native codecs, and a small synthetic CT study built with dcmtk.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+need_apt=()
+for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy libopenjp2-7 libcharls2 bc; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Test data that is generated, not committed: a small synthetic CT study in every syntax make-ct-study.sh knows.
+export TELERAD_TESTDATA="${TELERAD_TESTDATA:-$ROOT/.work/testdata}"
+CT="$TELERAD_TESTDATA/ct-small"
+MAKE_CT="${TELERAD_MAKE_CT:-$ROOT/../shared/tools/make-ct-study.sh}"
+if [ ! -f "$CT/.complete" ] && [ -x "$MAKE_CT" -o -f "$MAKE_CT" ]; then
+  echo "building the synthetic CT test study (12 slices, 64x64)"
+  rm -rf "$CT"
+  bash "$MAKE_CT" "$CT" 12 64 >"$TELERAD_TESTDATA.ct-small.log" 2>&1 || { cat "$TELERAD_TESTDATA.ct-small.log"; exit 1; }
+  touch "$CT/.complete"
+fi
+
+dotnet build TeleradFunctions.sln -c Release --nologo -v quiet
+dotnet test TeleradFunctions.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal" "$@"
