@@ -171,7 +171,7 @@ public static class DictionaryGenerator
         value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>A minimal RFC 4180 reader: quoted fields may contain commas and doubled quotes.</summary>
-    internal static List<Dictionary<string, string>> ReadCsv(string path)
+    public static List<Dictionary<string, string>> ReadCsv(string path)
     {
         var lines = File.ReadAllLines(path, Encoding.UTF8);
         var header = SplitCsvLine(lines[0]);
