@@ -283,6 +283,13 @@ public sealed class DicomFile : IDisposable
         return length == DicomReader.UndefinedLength || input.Remaining is not { } remaining || length <= remaining - 8;
     }
 
+    /// <summary>Writes the data set as a Part 10 file in <paramref name="syntax"/> (default: the syntax it was read in).</summary>
+    public void Save(string path, DicomTransferSyntax? syntax = null, DicomWriteOptions? options = null) =>
+        DicomWriter.WriteFile(path, Dataset, syntax ?? TransferSyntax, options);
+
+    public void Save(Stream stream, DicomTransferSyntax? syntax = null, DicomWriteOptions? options = null) =>
+        DicomWriter.WriteFile(stream, Dataset, syntax ?? TransferSyntax, options);
+
     public void Dispose()
     {
         foreach (var resource in _resources)

@@ -212,7 +212,12 @@ internal sealed class DicomReader
         {
             if (vr is DicomVR.OB or DicomVR.OW && depth == 0)
             {
-                ReadFragments(tag, vr, bigEndian, offset);
+                if (vr != DicomVR.OB)
+                {
+                    Warn(offset, $"Encapsulated {tag} has VR {vr}; read as OB (PS3.5 A.4)", tag);
+                }
+
+                ReadFragments(tag, DicomVR.OB, bigEndian, offset);
                 return;
             }
 
