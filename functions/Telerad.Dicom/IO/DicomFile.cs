@@ -119,7 +119,7 @@ public sealed class DicomFile : IDisposable
                 file.HadNoFileMeta = true;
             }
 
-            var syntax = ChooseTransferSyntax(input, meta, options, warnings, file.HadNoFileMeta);
+            var (syntax, encoding) = ChooseTransferSyntax(input, meta, options, warnings, file.HadNoFileMeta);
             file.TransferSyntax = syntax;
             if (syntax.IsDeflated)
             {
@@ -133,7 +133,7 @@ public sealed class DicomFile : IDisposable
             var reader = new DicomReader(input, new DicomDatasetBuilder(file.Dataset), options, warnings, Spill);
             try
             {
-                reader.ReadTopLevel(syntax.IsExplicitVR, syntax.IsBigEndian);
+                reader.ReadTopLevel(encoding.Explicit, encoding.BigEndian);
             }
             catch (InvalidDataException ex)
             {
@@ -170,30 +170,30 @@ public sealed class DicomFile : IDisposable
         reader.ReadTopLevel(explicitVR, bigEndian: false, stopBefore: tag => tag.Group != 0x0002);
     }
 
-    private static DicomTransferSyntax ChooseTransferSyntax(DicomInput input, DicomDataset meta, DicomReaderOptions options, List<DicomReadWarning> warnings, bool noMeta)
+    /// <summary>
+    /// The transfer syntax to report and the encoding to parse the data set with. They differ only for
+    /// files whose meta declares one encoding while the data set is written in another (seen in the wild);
+    /// then the bytes decide how to parse, and an encapsulated declaration still says what the pixels are.
+    /// </summary>
+    private static (DicomTransferSyntax Syntax, (bool Explicit, bool BigEndian) Encoding) ChooseTransferSyntax(
+        DicomInput input, DicomDataset meta, DicomReaderOptions options, List<DicomReadWarning> warnings, bool noMeta)
     {
         if (!noMeta && meta.GetUid(DicomTags.TransferSyntaxUID) is { Length: > 0 } uid)
         {
             var declared = DicomTransferSyntax.FromUid(uid);
-            if (declared.IsDeflated)
+            if (declared.IsDeflated || HeaderFits(input, declared.IsExplicitVR, declared.IsBigEndian) || DetectEncoding(input) is not { } d)
             {
-                return declared;
+                return (declared, (declared.IsExplicitVR, declared.IsBigEndian));
             }
 
-            if (!HeaderFits(input, declared.IsExplicitVR, declared.IsBigEndian) && DetectEncoding(input) is { } d)
-            {
-                // Seen in the wild: meta says one thing, the data set is written another way. Trust the bytes.
-                warnings.Add(new DicomReadWarning(input.Position, string.Empty,
-                    $"Transfer syntax {declared.Uid} does not match the data set encoding; read as {(d.Explicit ? "explicit" : "implicit")} VR {(d.BigEndian ? "big" : "little")} endian"));
-                return Syntax(d.Explicit, d.BigEndian, declared);
-            }
-
-            return declared;
+            warnings.Add(new DicomReadWarning(input.Position, string.Empty,
+                $"Transfer syntax {declared.Uid} does not match the data set encoding; read as {(d.Explicit ? "explicit" : "implicit")} VR {(d.BigEndian ? "big" : "little")} endian"));
+            return (declared.IsEncapsulated ? declared : Syntax(d.Explicit, d.BigEndian), d);
         }
 
         if (noMeta && options.BareDatasetTransferSyntax is { } given)
         {
-            return given;
+            return (given, (given.IsExplicitVR, given.IsBigEndian));
         }
 
         if (!noMeta)
@@ -206,29 +206,19 @@ public sealed class DicomFile : IDisposable
         {
             if (input.AtEnd)
             {
-                return DicomTransferSyntax.ExplicitVRLittleEndian;
+                return (DicomTransferSyntax.ExplicitVRLittleEndian, (true, false));
             }
 
             throw new DicomFormatException("Not DICOM: no DICM prefix and the bytes do not look like a data set", input.Position, string.Empty);
         }
 
-        return Syntax(guess.Value.Explicit, guess.Value.BigEndian, null);
+        return (Syntax(guess.Value.Explicit, guess.Value.BigEndian), guess.Value);
     }
 
-    private static DicomTransferSyntax Syntax(bool explicitVR, bool bigEndian, DicomTransferSyntax? declared)
-    {
-        if (bigEndian)
-        {
-            return DicomTransferSyntax.ExplicitVRBigEndian;
-        }
-
-        if (declared is { IsEncapsulated: true } && explicitVR)
-        {
-            return declared;
-        }
-
-        return explicitVR ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ImplicitVRLittleEndian;
-    }
+    private static DicomTransferSyntax Syntax(bool explicitVR, bool bigEndian) =>
+        bigEndian ? DicomTransferSyntax.ExplicitVRBigEndian
+        : explicitVR ? DicomTransferSyntax.ExplicitVRLittleEndian
+        : DicomTransferSyntax.ImplicitVRLittleEndian;
 
     /// <summary>
     /// Guesses the encoding from the first element header: little endian unless only the big-endian
@@ -285,10 +275,10 @@ public sealed class DicomFile : IDisposable
 
     /// <summary>Writes the data set as a Part 10 file in <paramref name="syntax"/> (default: the syntax it was read in).</summary>
     public void Save(string path, DicomTransferSyntax? syntax = null, DicomWriteOptions? options = null) =>
-        DicomWriter.WriteFile(path, Dataset, syntax ?? TransferSyntax, options);
+        DicomWriter.WriteFile(path, Dataset, syntax ?? TransferSyntax, options, FileMetaInformation);
 
     public void Save(Stream stream, DicomTransferSyntax? syntax = null, DicomWriteOptions? options = null) =>
-        DicomWriter.WriteFile(stream, Dataset, syntax ?? TransferSyntax, options);
+        DicomWriter.WriteFile(stream, Dataset, syntax ?? TransferSyntax, options, FileMetaInformation);
 
     public void Dispose()
     {

@@ -37,7 +37,9 @@ public static class DicomWriter
     private static readonly DicomTag GroupLength0002 = new(0x00020000u);
 
     /// <summary>Writes a Part 10 file: zeroed preamble, DICM, a rebuilt file meta, the data set in <paramref name="syntax"/>.</summary>
-    public static void WriteFile(Stream output, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null)
+    /// <param name="sourceFileMeta">The meta the data set was read with: only its Media Storage SOP Class and
+    /// Instance UIDs are used, and only when the data set itself lacks SOP Class / Instance UID.</param>
+    public static void WriteFile(Stream output, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -45,7 +47,7 @@ public static class DicomWriter
         options ??= DicomWriteOptions.Default;
         CheckPixelEncoding(dataset, syntax);
 
-        var meta = BuildFileMeta(dataset, syntax, options);
+        var meta = BuildFileMeta(dataset, syntax, options, sourceFileMeta);
         using (var head = new DicomOutput(output))
         {
             head.WriteBytes(new byte[128]);
@@ -56,10 +58,10 @@ public static class DicomWriter
         WriteDatasetBody(output, dataset, syntax, options);
     }
 
-    public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null)
+    public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        WriteFile(stream, dataset, syntax, options);
+        WriteFile(stream, dataset, syntax, options, sourceFileMeta);
     }
 
     /// <summary>Writes only the data set (no preamble or meta), e.g. for a network transfer or a hash.</summary>
@@ -77,15 +79,23 @@ public static class DicomWriter
     /// the data set, the transfer syntax, and Telerad's implementation identity. Nothing is carried over
     /// from an input's meta, so nothing private (or identifying) leaks through it.
     /// </summary>
-    public static DicomDataset BuildFileMeta(DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null)
+    public static DicomDataset BuildFileMeta(DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomWriteOptions.Default;
         var meta = new DicomDataset();
         meta.Set(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
-        meta.SetString(DicomTags.MediaStorageSOPClassUID, dataset.GetUid(DicomTags.SOPClassUID) ?? string.Empty);
-        meta.SetString(DicomTags.MediaStorageSOPInstanceUID, dataset.GetUid(DicomTags.SOPInstanceUID) ?? string.Empty);
+        // Type 1 in the meta, but a data set without SOP UIDs (already invalid) gets none rather than empty ones.
+        if ((NonEmpty(dataset.GetUid(DicomTags.SOPClassUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPClassUID))) is { } sopClass)
+        {
+            meta.SetString(DicomTags.MediaStorageSOPClassUID, sopClass);
+        }
+
+        if ((NonEmpty(dataset.GetUid(DicomTags.SOPInstanceUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPInstanceUID))) is { } sopInstance)
+        {
+            meta.SetString(DicomTags.MediaStorageSOPInstanceUID, sopInstance);
+        }
         meta.SetString(DicomTags.TransferSyntaxUID, syntax.Uid);
         meta.SetString(DicomTags.ImplementationClassUID, options.ImplementationClassUid);
         meta.SetString(DicomTags.ImplementationVersionName, options.ImplementationVersionName);
@@ -103,6 +113,8 @@ public static class DicomWriter
         meta.SetValues(GroupLength0002, DicomVR.UL, new[] { checked((uint)length) });
         return meta;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void WriteDatasetBody(Stream output, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions options)
     {
