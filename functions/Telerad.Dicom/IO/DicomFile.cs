@@ -39,6 +39,19 @@ public sealed class DicomFile : IDisposable
     /// <summary>True when reading stopped in front of top-level pixel data (see <see cref="DicomReaderOptions.StopBeforePixelData"/>).</summary>
     public bool StoppedBeforePixelData { get; private set; }
 
+    /// <summary>
+    /// A sequence or item declared more bytes than the input holds and was read to the end of the input
+    /// (dcmtk does the same). The data set is complete only if the writer simply got the length wrong;
+    /// ingestion treats such files as possibly truncated.
+    /// </summary>
+    public bool LengthsOverranInput { get; private set; }
+
+    /// <summary>
+    /// When reading stopped before pixel data: whether the pixel data element fits in the input (false means
+    /// the file is truncated); null when not checked (forward-only input, or reading did not stop there).
+    /// </summary>
+    public bool? PixelDataComplete { get; private set; }
+
     /// <summary>Byte offset of the top-level pixel data element header when reading stopped there.</summary>
     public long? PixelDataOffset { get; private set; }
 
@@ -141,7 +154,9 @@ public sealed class DicomFile : IDisposable
             }
 
             file.StoppedBeforePixelData = reader.StoppedBeforePixelData;
+            file.LengthsOverranInput = reader.LengthsOverranInput;
             file.PixelDataOffset = reader.StoppedBeforePixelData ? input.Position : null;
+            file.PixelDataComplete = reader.StoppedBeforePixelData ? reader.PixelDataFitsInput(encoding.Explicit, encoding.BigEndian) : null;
             file.Warnings = warnings;
             return file;
         }

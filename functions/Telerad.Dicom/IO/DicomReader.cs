@@ -377,12 +377,7 @@ internal sealed class DicomReader
         long end = -1;
         if (length != UndefinedLength)
         {
-            if (_input.Remaining is { } remaining && length > remaining)
-            {
-                throw Error($"Sequence length {length} is more than the {remaining} bytes left in the input", offset, tag);
-            }
-
-            end = _input.Position + length;
+            end = EndOf(length, "Sequence", offset, tag);
         }
 
         _observer.OnBeginSequence(tag, wasUnknownVR, offset);
@@ -447,12 +442,7 @@ internal sealed class DicomReader
                 }
                 else
                 {
-                    if (_input.Remaining is { } remaining && itemLength > remaining)
-                    {
-                        throw Error($"Item length {itemLength} is more than the {remaining} bytes left in the input", itemOffset);
-                    }
-
-                    reason = ReadElements(explicitVR, bigEndian, _input.Position + itemLength, undefinedItem: false, depth + 1);
+                    reason = ReadElements(explicitVR, bigEndian, EndOf(itemLength, "Item", itemOffset, null), undefinedItem: false, depth + 1);
                 }
 
                 _observer.OnEndItem();
@@ -470,6 +460,101 @@ internal sealed class DicomReader
 
         _observer.OnEndSequence();
     }
+
+    /// <summary>
+    /// After stopping before pixel data: checks, without reading pixels, that the pixel data element fits
+    /// in the input (its length, or its fragments' item headers up to the sequence delimiter), so a
+    /// truncated upload is caught even when only the header is read. Needs a seekable source; returns null
+    /// when it cannot tell. Leaves the position at the pixel data element.
+    /// </summary>
+    public bool? PixelDataFitsInput(bool explicitVR, bool bigEndian)
+    {
+        if (_input.Source.RandomAccess is null || _input.Remaining is not { } remaining)
+        {
+            return null;
+        }
+
+        var start = _input.Position;
+        var probe = new DicomInput(_input.Source, start);
+        if (!probe.Ensure(8))
+        {
+            return false;
+        }
+
+        var header = probe.Peek(8);
+        uint length;
+        if (explicitVR)
+        {
+            var vr = DicomVRInfo.FromBytes(header[4], header[5]);
+            if (DicomVRInfo.HasLongExplicitLength(vr) || vr == DicomVR.None)
+            {
+                if (!probe.Ensure(12))
+                {
+                    return false;
+                }
+
+                length = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(probe.Peek(12)[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(probe.Peek(12)[8..]);
+                probe.Advance(12);
+            }
+            else
+            {
+                length = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header[6..]) : BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+                probe.Advance(8);
+            }
+        }
+        else
+        {
+            length = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            probe.Advance(8);
+        }
+
+        if (length != UndefinedLength)
+        {
+            return length <= remaining - (probe.Position - start);
+        }
+
+        // Encapsulated: hop over the fragment items to the sequence delimiter.
+        while (probe.Ensure(8))
+        {
+            var item = probe.Peek(8);
+            var itemTag = bigEndian
+                ? ((uint)BinaryPrimitives.ReadUInt16BigEndian(item) << 16) | BinaryPrimitives.ReadUInt16BigEndian(item[2..])
+                : ((uint)BinaryPrimitives.ReadUInt16LittleEndian(item) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(item[2..]);
+            var itemLength = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(item[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(item[4..]);
+            probe.Advance(8);
+            if (itemTag == DicomTag.SequenceDelimitation.Value)
+            {
+                return true;
+            }
+
+            if (itemTag != DicomTag.Item.Value || itemLength == UndefinedLength || !probe.Skip(itemLength))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Where a defined-length sequence or item ends. When the length runs past the end of the input, read
+    /// on to the end as dcmtk does (files edited without fixing lengths exist), but say so: an element cut
+    /// in the middle still fails, and <see cref="LengthsOverranInput"/> lets callers refuse such files.
+    /// </summary>
+    private long EndOf(uint length, string what, long offset, DicomTag? tag)
+    {
+        if (_input.Remaining is { } remaining && length > remaining)
+        {
+            Warn(offset, $"{what} length {length} is more than the {remaining} bytes left in the input; read to the end", tag);
+            LengthsOverranInput = true;
+            return _input.Position + remaining;
+        }
+
+        return _input.Position + length;
+    }
+
+    /// <summary>A sequence or item claimed more bytes than the input had (see <see cref="EndOf"/>).</summary>
+    public bool LengthsOverranInput { get; private set; }
 
     private void ReadFragments(DicomTag tag, DicomVR vr, bool bigEndian, long offset)
     {

@@ -65,10 +65,15 @@ public static class DcmdumpComparer
                     : CompareBinary(e.Value, e.Length, a.Fragment, 1);
             }
 
-            return e.Value.Contains($"#={a.ItemCount})", StringComparison.Ordinal) ? null : $"item element count: dcmdump '{e.Value}', ours {a.ItemCount}";
+            return CountMatches(e.Value, a.ItemCount) ? null : $"item element count: dcmdump '{e.Value}', ours {a.ItemCount}";
         }
 
         var vr = DicomVRInfo.ToCode(a.Item.VR);
+        if (e.VR == "up" && vr == "UL")
+        {
+            e = e with { VR = "UL" }; // dcmtk's name for the UL offsets of a DICOMDIR ("unsigned pointer")
+        }
+
         switch (a.Item)
         {
             case DicomSequence sequence:
@@ -77,14 +82,14 @@ public static class DcmdumpComparer
                     return $"VR: dcmdump {e.VR}, ours SQ";
                 }
 
-                return e.Value.Contains($"#={a.ItemCount})", StringComparison.Ordinal) ? null : $"item count: dcmdump '{e.Value}', ours {a.ItemCount}";
+                return CountMatches(e.Value, a.ItemCount) ? null : $"item count: dcmdump '{e.Value}', ours {a.ItemCount}";
             case DicomFragmentSequence:
                 if (e.VR != vr)
                 {
                     return $"VR: dcmdump {e.VR}, ours {vr}";
                 }
 
-                return e.Value.Contains($"#={a.ItemCount})", StringComparison.Ordinal) ? null : $"fragment count: dcmdump '{e.Value}', ours {a.ItemCount}";
+                return CountMatches(e.Value, a.ItemCount) ? null : $"fragment count: dcmdump '{e.Value}', ours {a.ItemCount}";
         }
 
         var element = (DicomElement)a.Item;
@@ -136,6 +141,10 @@ public static class DcmdumpComparer
             _ => CompareBinary(e.Value, e.Length, element.Value, 1),
         };
     }
+
+    /// <summary>dcmdump prints counts as "#=N" (in "(Sequence with ... #=N)" or a DICOMDIR record's "PATIENT #=N").</summary>
+    private static bool CountMatches(string printed, int count) =>
+        System.Text.RegularExpressions.Regex.Match(printed, @"#=(\d+)") is { Success: true } m && m.Groups[1].Value == count.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>dcmdump prints a string's bytes between brackets, without trailing padding.</summary>
     private static string? CompareString(string printed, byte[] bytes)

@@ -64,7 +64,7 @@ public static partial class DcmdumpListing
                 pendingLine = number;
                 pendingTarget = current;
             }
-            else if (pendingTarget is not null && line.Length > 0 && !line.StartsWith('#'))
+            else if (pendingTarget is not null && line.Length > 0 && !line.TrimStart().StartsWith('#'))
             {
                 pending.Append('\n').Append(line);
             }

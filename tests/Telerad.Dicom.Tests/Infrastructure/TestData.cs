@@ -22,6 +22,21 @@ public static class TestData
             .Order(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// pydicom's DICOMDIR test tree (media directories in all encodings, and the images they index), which
+    /// has no .dcm extensions: every DICOMDIR variant and every fourth image.
+    /// </summary>
+    public static IEnumerable<string> PydicomDicomdirFiles()
+    {
+        var root = Path.Combine(PydicomTestFiles, "dicomdirtests");
+        var all = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith("README", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return all.Where(f => Path.GetFileName(f).StartsWith("DICOMDIR", StringComparison.Ordinal))
+            .Concat(all.Where(f => !Path.GetFileName(f).StartsWith("DICOMDIR", StringComparison.Ordinal)).Where((_, i) => i % 4 == 0));
+    }
+
     /// <summary>Files that are broken on purpose: they must fail with <see cref="DicomFormatException"/>.</summary>
     public static readonly IReadOnlySet<string> DeliberatelyBroken = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -13,6 +13,11 @@ public class DcmdumpEquivalenceTests(ITestOutputHelper output)
             data.Add(Path.GetFileName(Path.GetDirectoryName(file)!) + "/" + Path.GetFileName(file));
         }
 
+        foreach (var file in TestData.PydicomDicomdirFiles())
+        {
+            data.Add(Path.GetRelativePath(TestData.PydicomRoot, file));
+        }
+
         return data;
     }
 
