@@ -140,6 +140,7 @@ public sealed class DicomFile : IDisposable
                 var inflated = new DeflateStream(rest, CompressionMode.Decompress);
                 var inflatedSource = new StreamInputSource(inflated, leaveOpen: false);
                 file._resources.Add(inflatedSource);
+                input.Dispose();
                 input = new DicomInput(inflatedSource);
             }
 
@@ -158,10 +159,12 @@ public sealed class DicomFile : IDisposable
             file.PixelDataOffset = reader.StoppedBeforePixelData ? input.Position : null;
             file.PixelDataComplete = reader.StoppedBeforePixelData ? reader.PixelDataFitsInput(encoding.Explicit, encoding.BigEndian) : null;
             file.Warnings = warnings;
+            input.Dispose();
             return file;
         }
         catch
         {
+            input.Dispose();
             file._resources.Remove(source); // the caller disposes the source it created
             file.Dispose();
             throw;

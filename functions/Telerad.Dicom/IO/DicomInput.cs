@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Telerad.Dicom;
@@ -6,7 +7,7 @@ namespace Telerad.Dicom;
 /// A buffered cursor over an <see cref="InputSource"/>: small reads come from a window, skips over
 /// large values move the position without reading (when the source can seek).
 /// </summary>
-internal sealed class DicomInput
+internal sealed class DicomInput : IDisposable
 {
     private readonly InputSource _source;
     private byte[] _buffer;
@@ -18,7 +19,7 @@ internal sealed class DicomInput
     public DicomInput(InputSource source, long start = 0, int bufferSize = 16 * 1024)
     {
         _source = source;
-        _buffer = new byte[bufferSize];
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         _bufferStart = start;
     }
 
@@ -46,11 +47,12 @@ internal sealed class DicomInput
     {
         if (count > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(count, _buffer.Length * 2)];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, _buffer.Length * 2));
             Buffer.BlockCopy(_buffer, _pos, bigger, 0, _end - _pos);
             _end -= _pos;
             _bufferStart += _pos;
             _pos = 0;
+            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
         else if (_pos > 0)
@@ -204,6 +206,17 @@ internal sealed class DicomInput
         var rest = _buffer.AsMemory(_pos, _end - _pos);
         _pos = _end;
         return rest.ToArray();
+    }
+
+    /// <summary>Returns the window to the pool; nothing read from it is referenced afterwards (values are copied out).</summary>
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _pos = _end = 0;
+        }
     }
 
     private void Reset(long position)

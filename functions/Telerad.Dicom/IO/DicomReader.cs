@@ -475,7 +475,7 @@ internal sealed class DicomReader
         }
 
         var start = _input.Position;
-        var probe = new DicomInput(_input.Source, start);
+        using var probe = new DicomInput(_input.Source, start, 4096);
         if (!probe.Ensure(8))
         {
             return false;
