@@ -43,7 +43,8 @@ internal static class Iso2022Encoder
             if (c < 0x80)
             {
                 var isDelimiter = (c < 0x20 && c != '\x1b') || (c == '\\' && multiValued) || (personName && c is '^' or '=');
-                if (g0 != initialG0 && (isDelimiter || (c > ' ' && c != '\x7F')))
+                // Spaces too: ISO-2022-JP decoders (Python's, for one) refuse SPACE while a double-byte set is in G0.
+                if (g0 != initialG0 && (isDelimiter || (c >= ' ' && c != '\x7F')))
                 {
                     Write(output, initialG0.Escape);
                     g0 = initialG0;

@@ -40,7 +40,7 @@ internal static class PydicomOracle
                 });
             }
 
-            File.WriteAllText(file, array.ToJsonString(), Encoding.UTF8);
+            File.WriteAllText(file, array.ToJsonString(), new UTF8Encoding(false));
             return Run("decode", file).AsArray();
         }
         finally
