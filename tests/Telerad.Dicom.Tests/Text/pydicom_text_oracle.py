@@ -4,6 +4,9 @@
                    them (PN: the component groups of each value), one JSON object on stdout
   decode FILE      reads [{"terms": [...], "vr": "PN", "hex": "..."}] from FILE; prints what pydicom decodes for
                    each (PN: the values' component groups; other VRs: the values), as a JSON list
+  temporal FILE    reads [{"vr": "DA"|"TM"|"DT", "text": "..."}] from FILE; prints pydicom's reading of each as an
+                   ISO 8601 string (DT with its UTC offset when it has one), or null when pydicom refuses it
+  names FILE...    every PN value of each file split by pydicom's PersonName into groups and components
   tables           every code of the single-byte sets (as pydicom maps each Defined Term to a Python codec) and of
                    the 94x94 sets JIS X 0208, JIS X 0212, KS X 1001, GB 2312, decoded by Python's codecs
 """
@@ -97,6 +100,47 @@ def decode(requests):
     return results
 
 
+def temporal(requests):
+    from pydicom.valuerep import DA, DT, TM
+
+    results = []
+    for request in requests:
+        try:
+            value = {"DA": DA, "TM": TM, "DT": DT}[request["vr"]](request["text"])
+            results.append(None if value is None else value.isoformat())
+        except ValueError:
+            results.append(None)
+    return results
+
+
+def names(files):
+    import pydicom
+
+    result = {}
+    for name in files:
+        dataset = pydicom.dcmread(name, stop_before_pixels=True, force=True)
+        found = []
+
+        def walk(ds, path):
+            for element in ds:
+                key = path + [f"{element.tag.group:04X}{element.tag.element:04X}"]
+                if element.VR == "SQ":
+                    for index, item in enumerate(element.value):
+                        walk(item, key + [str(index)])
+                elif element.VR == "PN" and element.value is not None:
+                    values = element.value if type(element.value).__name__ == "MultiValue" else [element.value]
+                    for value in values:
+                        found.append({
+                            "path": "/".join(key),
+                            "groups": [value.components[0] if value.components else "", value.ideographic, value.phonetic],
+                            "components": [value.family_name, value.given_name, value.middle_name, value.name_prefix, value.name_suffix],
+                        })
+
+        walk(dataset, [])
+        result[name] = found
+    return result
+
+
 def decode_one(data, codec):
     try:
         return data.decode(codec)
@@ -108,6 +152,11 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "text":
         output = text(sys.argv[2:])
+    elif command == "temporal":
+        with open(sys.argv[2], encoding="utf-8") as requests:
+            output = temporal(json.load(requests))
+    elif command == "names":
+        output = names(sys.argv[2:])
     elif command == "decode":
         with open(sys.argv[2], encoding="utf-8") as requests:
             output = decode(json.load(requests))
