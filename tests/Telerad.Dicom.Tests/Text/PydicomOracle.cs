@@ -49,6 +49,22 @@ internal static class PydicomOracle
         }
     }
 
+    /// <summary>pydicom's reading of DA, TM and DT strings as ISO 8601 text; null where pydicom refuses the string.</summary>
+    public static JsonArray Temporal(IEnumerable<(DicomVR VR, string Text)> requests)
+    {
+        var file = Path.Combine(Path.GetTempPath(), "telerad-pydicom-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            var array = new JsonArray([.. requests.Select(r => (JsonNode)new JsonObject { ["vr"] = r.VR.ToString(), ["text"] = r.Text })]);
+            File.WriteAllText(file, array.ToJsonString(), new UTF8Encoding(false));
+            return Run("temporal", file).AsArray();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>
     /// One comparable string per element: values joined by '\', PN groups by '=' (trailing empty groups dropped, as
     /// pydicom does), padding trimmed on both sides.
