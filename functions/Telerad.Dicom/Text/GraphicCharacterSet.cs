@@ -50,14 +50,7 @@ internal sealed class GraphicCharacterSet
     /// Single-byte G1 sets: 256 entries, indexed by byte (0x00-0x9F map to themselves).
     /// Double-byte sets: 94 x 94 entries, indexed by <see cref="DoubleByteIndex"/>. U+FFFD marks unassigned codes.
     /// </summary>
-    public char[] Table
-    {
-        get
-        {
-            // A race builds the table twice at worst; both results are equal, so no lock is needed.
-            return _table ??= _buildTable?.Invoke() ?? throw new InvalidOperationException($"{Name} has no table.");
-        }
-    }
+    public char[] Table => Volatile.Read(ref _table) ?? InitializeTable();
 
     public static int DoubleByteIndex(byte first, byte second) => (((first & 0x7F) - 0x21) * 94) + ((second & 0x7F) - 0x21);
 
@@ -76,8 +69,21 @@ internal sealed class GraphicCharacterSet
             return c is > ' ' and < '\x7F';
         }
 
-        var map = _encodeMap ??= BuildEncodeMap();
+        var map = Volatile.Read(ref _encodeMap) ?? InitializeEncodeMap();
         return map.TryGetValue(c, out code);
+    }
+
+    /// <summary>Builds the table on first use; a race builds it twice at worst and one result wins.</summary>
+    private char[] InitializeTable()
+    {
+        var built = _buildTable?.Invoke() ?? throw new InvalidOperationException($"{Name} has no table.");
+        return Interlocked.CompareExchange(ref _table, built, null) ?? built;
+    }
+
+    private Dictionary<char, ushort> InitializeEncodeMap()
+    {
+        var built = BuildEncodeMap();
+        return Interlocked.CompareExchange(ref _encodeMap, built, null) ?? built;
     }
 
     private Dictionary<char, ushort> BuildEncodeMap()

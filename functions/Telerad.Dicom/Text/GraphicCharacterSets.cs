@@ -91,12 +91,6 @@ internal static class GraphicCharacterSets
             (0x2124, '\u30FB'),
             (0x212A, '\u2015')));
 
-    private static readonly GraphicCharacterSet[] All =
-    [
-        Ascii, JisRomaji, JisKatakana, Latin1, Latin2, Latin3, Latin4, Cyrillic, Arabic, Greek, Hebrew, Latin5, Latin9, Thai,
-        JisX0208, JisX0212, KsX1001, Gb2312,
-    ];
-
     /// <summary>
     /// Reads the escape sequence at the start of <paramref name="bytes"/> (ESC, intermediate bytes 0x20-0x2F,
     /// a final byte 0x30-0x7E; ISO 2022 13.2). <paramref name="length"/> is its length even when the sequence is
@@ -118,18 +112,45 @@ internal static class GraphicCharacterSets
         }
 
         length = i + 1;
-        var sequence = bytes[..length];
-        foreach (var candidate in All)
+        set = length switch
         {
-            if (sequence.SequenceEqual(candidate.Escape))
+            3 => (bytes[1], bytes[2]) switch
             {
-                set = candidate;
-                return true;
-            }
-        }
-
-        return false;
+                (0x28, 0x42) => Ascii,
+                (0x28, 0x4A) => JisRomaji,
+                (0x29, 0x49) => JisKatakana,
+                (0x24, 0x42) => JisX0208,
+                (0x2D, var final) => SingleByteG1(final),
+                _ => null,
+            },
+            4 when bytes[1] == 0x24 => (bytes[2], bytes[3]) switch
+            {
+                (0x28, 0x44) => JisX0212,
+                (0x29, 0x43) => KsX1001,
+                (0x29, 0x41) => Gb2312,
+                _ => null,
+            },
+            _ => null,
+        };
+        return set is not null;
     }
+
+    /// <summary>The 96-character sets designated to G1 by ESC - F (PS3.3 Table C.12-3).</summary>
+    private static GraphicCharacterSet? SingleByteG1(byte final) => final switch
+    {
+        (byte)'A' => Latin1,
+        (byte)'B' => Latin2,
+        (byte)'C' => Latin3,
+        (byte)'D' => Latin4,
+        (byte)'L' => Cyrillic,
+        (byte)'G' => Arabic,
+        (byte)'F' => Greek,
+        (byte)'H' => Hebrew,
+        (byte)'M' => Latin5,
+        (byte)'b' => Latin9,
+        (byte)'T' => Thai,
+        _ => null,
+    };
 
     private static GraphicCharacterSet Upper(string name, char finalByte, int codePage, params (byte Code, char Character)[] corrections) =>
         new(name, CodeElement.G1, false, [Esc, 0x2D, (byte)finalByte], () => CodeTables.UpperHalf(codePage, corrections));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Telerad.Dicom;
@@ -9,6 +10,7 @@ namespace Telerad.Dicom;
 /// delimiters of PS3.5 6.1.2.5.3. Decoding never fails: bytes that no designated set assigns become U+FFFD,
 /// and high bytes with nothing designated to G1 are read as Latin-1.
 /// </summary>
+[SkipLocalsInit]
 internal static class Iso2022Decoder
 {
     private const byte Esc = 0x1B;
@@ -22,14 +24,18 @@ internal static class Iso2022Decoder
             return Encoding.Latin1.GetString(bytes);
         }
 
+        if (!hasEscape && !initialG1!.IsDoubleByte)
+        {
+            // The common 8-bit case: one table, no state, written straight into the result.
+            return string.Create(bytes.Length, new SingleByteInput(bytes, initialG1.Table), static (output, input) => MapSingleBytes(input.Bytes, input.Table, output));
+        }
+
         // Every byte yields at most one character, so the input length bounds the output.
         char[]? rented = null;
-        var buffer = bytes.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
+        var buffer = bytes.Length <= StackLimit ? stackalloc char[bytes.Length] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length));
         try
         {
-            var count = !hasEscape && !initialG1!.IsDoubleByte
-                ? MapSingleBytes(bytes, initialG1.Table, buffer)
-                : Run(bytes, vr, initialG0, initialG1, buffer);
+            var count = Run(bytes, vr, initialG0, initialG1, buffer);
             return new string(buffer[..count]);
         }
         finally
@@ -41,15 +47,12 @@ internal static class Iso2022Decoder
         }
     }
 
-    /// <summary>The common 8-bit case: one table, no state.</summary>
-    private static int MapSingleBytes(ReadOnlySpan<byte> bytes, char[] table, Span<char> output)
+    private static void MapSingleBytes(ReadOnlySpan<byte> bytes, char[] table, Span<char> output)
     {
         for (var i = 0; i < bytes.Length; i++)
         {
             output[i] = table[bytes[i]];
         }
-
-        return bytes.Length;
     }
 
     private static int Run(ReadOnlySpan<byte> bytes, DicomVR vr, GraphicCharacterSet initialG0, GraphicCharacterSet? initialG1, Span<char> output)
@@ -157,5 +160,13 @@ internal static class Iso2022Decoder
         }
 
         return n;
+    }
+
+    /// <summary>What <see cref="string.Create{TState}(int, TState, System.Buffers.SpanAction{char, TState})"/> needs to map bytes through a table.</summary>
+    private readonly ref struct SingleByteInput(ReadOnlySpan<byte> bytes, char[] table)
+    {
+        public ReadOnlySpan<byte> Bytes { get; } = bytes;
+
+        public char[] Table { get; } = table;
     }
 }
