@@ -55,8 +55,7 @@ public class CharacterSetEdgeCaseTests
         // An escape sequence DICOM does not define stays in the text.
         { "unknown escape sequence", ["", "ISO 2022 IR 87"], DicomVR.LO, [(byte)'a', Esc, 0x28, 0x5A, (byte)'b', (byte)'c'] },
 
-        // A GB18030 two-byte character whose second byte is 0x5C ('\'): values split after decoding, not before.
-        { "GB18030 empty and padded", ["GB18030"], DicomVR.LO, [0xCD, 0xF5, (byte)' ', (byte)' '] },
+        { "GB18030 padded", ["GB18030"], DicomVR.LO, [0xCD, 0xF5, (byte)' ', (byte)' '] },
 
         { "empty value", ["", "ISO 2022 IR 87"], DicomVR.PN, [] },
         { "only padding", ["ISO_IR 100"], DicomVR.LO, [(byte)' ', (byte)' '] },
@@ -123,6 +122,29 @@ public class CharacterSetEdgeCaseTests
     }
 
     private static string Key(string[] terms, string text) => string.Join('\\', terms) + "|" + text;
+
+    [Theory]
+    [InlineData("GBK")]
+    [InlineData("GB18030")]
+    public void A_second_byte_0x5C_is_part_of_its_character_not_a_value_delimiter(string term)
+    {
+        // 0x81 0x5C is U+4E57 in GBK and GB18030 (per Python's codecs). Splitting the bytes at 0x5C before decoding,
+        // as pydicom does, would break it; we decode first and split the text.
+        var dataset = new DicomDataset()
+            .SetString(DicomTags.SpecificCharacterSet, term)
+            .Set(new DicomElement(DicomTags.InstitutionName, DicomVR.LO, new byte[] { 0x81, 0x5C, (byte)'\\', (byte)'A' }));
+        Assert.Equal(["\u4E57", "A"], dataset.GetStrings(DicomTags.InstitutionName));
+    }
+
+    [Fact]
+    public void A_0x5C_inside_a_JIS_X_0208_character_is_not_a_value_delimiter()
+    {
+        // In JIS X 0208 (G0, two 7-bit bytes) 0x5C can be either byte of a character: 0x48 0x5C is U+5351 (Python's
+        // iso2022_jp agrees; see CodeTableTests). Only a '\' in a single-byte G0 set separates values.
+        var characterSet = DicomCharacterSet.FromSpecificCharacterSet(["", "ISO 2022 IR 87"]);
+        byte[] bytes = [Esc, 0x24, 0x42, 0x48, 0x5C, Esc, 0x28, 0x42, (byte)'\\', (byte)'A'];
+        Assert.Equal(["\u5351", "A"], DicomText.SplitValues(characterSet.Decode(bytes, DicomVR.LO), DicomVR.LO));
+    }
 
     [Fact]
     public void Unknown_and_misspelt_terms_are_reported_not_fatal()
