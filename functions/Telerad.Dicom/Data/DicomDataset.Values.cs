@@ -154,17 +154,36 @@ public sealed partial class DicomDataset
 
     public DicomSequence? GetSequence(DicomTag tag) => this[tag] as DicomSequence;
 
+    /// <summary>The first value of a PN element, parsed into its component groups; null if absent.</summary>
     public DicomPersonName? GetPersonName(DicomTag tag) =>
-        GetString(tag) is { } text ? DicomPersonName.Parse(text) : null;
+        GetString(tag, 0) is { } text ? DicomPersonName.Parse(text) : null;
 
-    public DateOnly? GetDate(DicomTag tag) =>
-        GetString(tag) is { } text && DicomDateTimeParser.TryParseDate(text, out var date) ? date : null;
+    /// <summary>Every value of a (multi-valued) PN element; empty if absent or empty.</summary>
+    public DicomPersonName[] GetPersonNames(DicomTag tag) => [.. GetStrings(tag).Select(DicomPersonName.Parse)];
 
-    public TimeOnly? GetTime(DicomTag tag) =>
-        GetString(tag) is { } text && DicomDateTimeParser.TryParseTime(text, out var time) ? time.Time : null;
+    /// <summary>A DA value as a date; null if absent or not a valid date.</summary>
+    public DateOnly? GetDate(DicomTag tag) => GetDicomDate(tag)?.Value;
 
-    public DateTimeOffset? GetDateTime(DicomTag tag) =>
-        GetString(tag) is { } text && DicomDateTimeParser.TryParseDateTime(text, out var value) ? value.Value : null;
+    /// <summary>A TM value as a time of day (a leap second reads as 59.999999); null if absent or invalid.</summary>
+    public TimeOnly? GetTime(DicomTag tag) => GetDicomTime(tag)?.Value;
+
+    /// <summary>
+    /// A DT value as an instant. A value without its own UTC offset is read with offset zero; use
+    /// <see cref="GetDicomDateTime"/> to tell the two apart.
+    /// </summary>
+    public DateTimeOffset? GetDateTime(DicomTag tag) => GetDicomDateTime(tag)?.ToDateTimeOffset();
+
+    /// <summary>The DA value at <paramref name="index"/>; null if absent or invalid.</summary>
+    public DicomDate? GetDicomDate(DicomTag tag, int index = 0) =>
+        GetString(tag, index) is { } text && DicomDateTimeParser.TryParseDate(text, out var date) ? date : null;
+
+    /// <summary>The TM value at <paramref name="index"/> with the precision it was written with; null if absent or invalid.</summary>
+    public DicomTime? GetDicomTime(DicomTag tag, int index = 0) =>
+        GetString(tag, index) is { } text && DicomDateTimeParser.TryParseTime(text, out var time) ? time : null;
+
+    /// <summary>The DT value at <paramref name="index"/> with its precision and UTC offset; null if absent or invalid.</summary>
+    public DicomDateTime? GetDicomDateTime(DicomTag tag, int index = 0) =>
+        GetString(tag, index) is { } text && DicomDateTimeParser.TryParseDateTime(text, out var value) ? value : null;
 
     /// <summary>Number of values: for strings the '\'-separated count, for binary the length over the value size.</summary>
     public int ValueCount(DicomElement element)

@@ -53,7 +53,7 @@ public static class DicomText
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(characterSet);
         var joined = string.Join('\\', values);
-        var bytes = DicomVRInfo.UsesSpecificCharacterSet(vr) ? characterSet.Encode(joined) : EncodeAscii(joined, vr);
+        var bytes = DicomVRInfo.UsesSpecificCharacterSet(vr) ? characterSet.Encode(joined, vr) : EncodeAscii(joined, vr);
         if ((bytes.Length & 1) == 1)
         {
             Array.Resize(ref bytes, bytes.Length + 1);
