@@ -22,12 +22,16 @@ namespace Telerad.Dicom;
 /// </remarks>
 public sealed unsafe class Jpeg2000Codec : IPixelCodec
 {
+    // High-Throughput JPEG 2000 (ISO/IEC 15444-15), which OpenJPEG decodes since 2.5.0, once the table lists it.
+    private static readonly string[] HighThroughputUids = ["1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203"];
+
     private static readonly string[] Uids =
     [
         DicomTransferSyntax.Jpeg2000ImageCompressionLosslessOnly.Uid,
         DicomTransferSyntax.Jpeg2000ImageCompression.Uid,
         DicomTransferSyntax.Jpeg2000Part2MultiComponentImageCompressionLosslessOnly.Uid,
         DicomTransferSyntax.Jpeg2000Part2MultiComponentImageCompression.Uid,
+        .. HighThroughputUids.Where(DicomTransferSyntax.IsKnown),
     ];
 
     // JP2 signature box (ISO/IEC 15444-1 I.5.1): length 12, type 'jP  ', content 0D 0A 87 0A.
