@@ -143,6 +143,50 @@ public sealed class Jpeg2000CodecTests : IDisposable
         Assert.Equal(reference.PixelData, decoded.Data);
     }
 
+    [Theory]
+    [InlineData(1, 8, 8, 0, "MONOCHROME2")]
+    [InlineData(3, 8, 8, 0, "RGB")]
+    [InlineData(1, 16, 12, 1, "MONOCHROME2")]
+    [InlineData(1, 16, 16, 0, "MONOCHROME2")]
+    public void Lossless_gdcm_codestreams_of_python_images_equal_the_originals(int samples, int allocated, int stored, int sign, string photometric)
+    {
+        var source = SyntheticImages.Create(_scratch, "source", new(samples, allocated, stored, sign, photometric), seed: 21);
+        var encoded = ReadSingleFrame(GdcmConvert(source, "--j2k"));
+        Assert.Equal(DicomTransferSyntax.Jpeg2000ImageCompressionLosslessOnly.Uid, encoded.TransferSyntaxUid);
+
+        var decoded = _codec.Decode(encoded.Bytes, encoded.Info);
+
+        Assert.Equal(ReadNative(source).PixelData, decoded.Data);
+        Assert.Equal(photometric, decoded.PhotometricInterpretation);
+    }
+
+    [Fact]
+    public void Tiled_codestream_equals_the_original()
+    {
+        var source = SyntheticImages.Create(_scratch, "tiled", new(1, 16, 16, 1, "MONOCHROME2"), seed: 22);
+        var encoded = ReadSingleFrame(GdcmConvert(source, "--j2k", "--tile", "16,16"));
+        Assert.Equal(16, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(encoded.Bytes.AsSpan(24))); // SIZ XTsiz
+
+        Assert.Equal(ReadNative(source).PixelData, _codec.Decode(encoded.Bytes, encoded.Info).Data);
+    }
+
+    [Theory]
+    [InlineData(1, 16, 12, 1, "MONOCHROME2")]
+    [InlineData(3, 8, 8, 0, "RGB")]
+    public void Lossy_codestreams_equal_gdcms_decompression(int samples, int allocated, int stored, int sign, string photometric)
+    {
+        var source = SyntheticImages.Create(_scratch, "lossy", new(samples, allocated, stored, sign, photometric), seed: 23);
+        var compressed = GdcmConvert(source, "--j2k", "--lossy", "-r", "20");
+        var encoded = ReadSingleFrame(compressed);
+        Assert.Equal(DicomTransferSyntax.Jpeg2000ImageCompression.Uid, encoded.TransferSyntaxUid);
+        var reference = GdcmRaw(compressed);
+
+        var decoded = _codec.Decode(encoded.Bytes, encoded.Info);
+
+        Assert.Equal(reference.PixelData, decoded.Data);
+        Assert.NotEqual(ReadNative(source).PixelData, decoded.Data); // it really is lossy
+    }
+
     [Fact]
     public void Corrupt_pydicom_file_is_refused_as_gdcm_refuses_it()
     {
@@ -194,6 +238,13 @@ public sealed class Jpeg2000CodecTests : IDisposable
                 yield return Path.GetFileName(path);
             }
         }
+    }
+
+    private string GdcmConvert(string source, params string[] options)
+    {
+        var output = Path.Combine(_scratch, Guid.NewGuid().ToString("N") + ".dcm");
+        RunTool("gdcmconv", [.. options, source, output]);
+        return output;
     }
 
     private CodecTestFrames.NativeImage GdcmRaw(string path)
