@@ -160,16 +160,6 @@ public sealed class Jpeg2000CodecTests : IDisposable
         Assert.Equal(photometric, decoded.PhotometricInterpretation);
     }
 
-    [Fact]
-    public void Tiled_codestream_equals_the_original()
-    {
-        var source = SyntheticImages.Create(_scratch, "tiled", new(1, 16, 16, 1, "MONOCHROME2"), seed: 22);
-        var encoded = ReadSingleFrame(GdcmConvert(source, "--j2k", "--tile", "16,16"));
-        Assert.Equal(16, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(encoded.Bytes.AsSpan(24))); // SIZ XTsiz
-
-        Assert.Equal(ReadNative(source).PixelData, _codec.Decode(encoded.Bytes, encoded.Info).Data);
-    }
-
     [Theory]
     [InlineData(1, 16, 12, 1, "MONOCHROME2")]
     [InlineData(3, 8, 8, 0, "RGB")]

@@ -23,6 +23,8 @@ public sealed unsafe class JpegLsCodec : IPixelCodec
         DicomTransferSyntax.JpegLSLossyNearLosslessImageCompression.Uid,
     ];
 
+    private const byte EndOfImage = 0xD9;
+
     private readonly NativeCodecLibrary _library;
 
     public JpegLsCodec()
@@ -56,6 +58,9 @@ public sealed unsafe class JpegLsCodec : IPixelCodec
             throw new PixelDecodeException($"JPEG-LS: a frame of {encodedFrame.Length} bytes holds no image");
         }
 
+        // CharLS 2.4 can spend seconds on a scan that is cut short with no marker after it (reading past the
+        // end of the buffer), but fails at once when a marker ends the data: give truncated frames an EOI.
+        var input = EndsWithEndOfImage(encodedFrame) ? encodedFrame : [.. encodedFrame, 0xFF, EndOfImage];
         var decoder = CharLsNative.DecoderCreate();
         if (decoder == 0)
         {
@@ -64,9 +69,9 @@ public sealed unsafe class JpegLsCodec : IPixelCodec
 
         try
         {
-            fixed (byte* source = encodedFrame)
+            fixed (byte* source = input)
             {
-                Check(CharLsNative.SetSourceBuffer(decoder, source, (nuint)encodedFrame.Length), "setting the source");
+                Check(CharLsNative.SetSourceBuffer(decoder, source, (nuint)input.Length), "setting the source");
                 Check(CharLsNative.ReadHeader(decoder), "reading the header");
                 CharLsNative.FrameInfo frame;
                 int interleave;
@@ -116,6 +121,13 @@ public sealed unsafe class JpegLsCodec : IPixelCodec
         {
             CharLsNative.DecoderDestroy(decoder);
         }
+    }
+
+    /// <summary>True if the frame ends with the EOI marker (FFD9, ISO/IEC 14495-1 C.1.2), ignoring DICOM's zero padding.</summary>
+    private static bool EndsWithEndOfImage(ReadOnlySpan<byte> frame)
+    {
+        var end = frame.TrimEnd((byte)0);
+        return end.Length >= 2 && end[^2] == 0xFF && end[^1] == EndOfImage;
     }
 
     private static void Decode(nint decoder, Span<byte> destination)

@@ -35,6 +35,9 @@ internal static unsafe partial class OpenJpegNative
             "opj_stream_set_user_data_length", "opj_read_header", "opj_decode", "opj_end_decompress", "opj_image_destroy",
         ]);
 
+    /// <summary>The library's version, e.g. "2.5.0" (only call when <see cref="Status"/> is available).</summary>
+    public static string VersionText => Marshal.PtrToStringUTF8((nint)Version()) ?? string.Empty;
+
     [LibraryImport(LibraryName, EntryPoint = "opj_version")]
     public static partial byte* Version();
 
