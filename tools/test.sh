@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 need_apt=()
-for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy libopenjp2-7 libcharls2 bc; do
+for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy python3-pil libopenjp2-7 libcharls2 bc time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
