@@ -1,0 +1,763 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Telerad.Dicom;
+
+/// <summary>
+/// Parses DICOM JSON model objects (PS3.18 F.2) into data sets with <see cref="Utf8JsonReader"/>.
+/// Text of VRs that follow the Specific Character Set is encoded once the whole top-level object is
+/// read, so (0008,0005) applies wherever it appears in the object and items inherit it (PS3.5 7.5.3).
+/// Errors are <see cref="DicomFormatException"/>s with the byte offset and tag path, never a value.
+/// </summary>
+internal sealed class DicomJsonModelReader
+{
+    private static readonly DicomTag PixelData = new(0x7FE00010u);
+
+    private readonly DicomJsonReaderOptions _options;
+    private readonly List<DicomPathStep> _path = [];
+    private readonly List<DeferredText> _deferred = [];
+
+    private DicomJsonModelReader(DicomJsonReaderOptions options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Text waiting for its data set's character set to be known.</summary>
+    private readonly record struct DeferredText(DicomDataset Dataset, DicomTag Tag, DicomVR VR, string Text, long Offset, DicomPathStep[] Path);
+
+    /// <summary>Reads one data set object, or (when <paramref name="allowArray"/>) an array of them (F.2.1).</summary>
+    public static List<DicomDataset> Read(ReadOnlySpan<byte> json, DicomJsonReaderOptions options, bool allowArray)
+    {
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            json = json[3..]; // a UTF-8 byte order mark, which RFC 8259 lets a parser ignore
+        }
+
+        var model = new DicomJsonModelReader(options);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions
+        {
+            // The standard's own examples (PS3.18 F.4) carry // comments.
+            CommentHandling = JsonCommentHandling.Skip,
+            // Each sequence level is three JSON levels (attribute, Value array, item); our own limit fails first, with a clearer message.
+            MaxDepth = (options.MaxDepth * 3) + 8,
+        });
+        try
+        {
+            return model.ReadDocument(ref reader, allowArray);
+        }
+        catch (JsonException)
+        {
+            // The parser's message quotes the offending input; ours gives only where it is.
+            throw new DicomFormatException("The input is not well-formed JSON", reader.BytesConsumed, model.PathString());
+        }
+    }
+
+    private List<DicomDataset> ReadDocument(ref Utf8JsonReader reader, bool allowArray)
+    {
+        var datasets = new List<DicomDataset>();
+        Next(ref reader, "The input is empty");
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            if (!allowArray)
+            {
+                throw Error("The JSON holds an array of data sets (F.2.1 multiple results); read it with ReadAll", reader.TokenStartIndex);
+            }
+
+            while (true)
+            {
+                Next(ref reader, "The input ended inside the array of data sets");
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    break;
+                }
+
+                datasets.Add(ReadTopLevel(ref reader));
+            }
+        }
+        else
+        {
+            datasets.Add(ReadTopLevel(ref reader));
+        }
+
+        if (reader.Read())
+        {
+            throw Error("Unexpected content after the data set", reader.TokenStartIndex);
+        }
+
+        return datasets;
+    }
+
+    private DicomDataset ReadTopLevel(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Error($"Expected a data set object, found {Describe(reader.TokenType)}", reader.TokenStartIndex);
+        }
+
+        var dataset = new DicomDataset();
+        ReadDataset(ref reader, dataset, depth: 0);
+        ApplyDeferredText();
+        return dataset;
+    }
+
+    /// <summary>Reads the attributes of one object; the reader is on its StartObject and ends on its EndObject.</summary>
+    private void ReadDataset(ref Utf8JsonReader reader, DicomDataset dataset, int depth)
+    {
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a data set object");
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return;
+            }
+
+            var tag = ParseTag(ref reader, "An attribute name is not an 8-digit hexadecimal tag");
+            _path.Add(new DicomPathStep(tag));
+            Next(ref reader, "The input ended after an attribute name");
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Error($"The attribute is {Describe(reader.TokenType)}, not an object", reader.TokenStartIndex);
+            }
+
+            ReadAttribute(ref reader, dataset, tag, depth);
+            _path.RemoveAt(_path.Count - 1);
+        }
+    }
+
+    /// <summary>F.2.2: an 8-digit hexadecimal tag (uppercase in the standard; lowercase is accepted).</summary>
+    private DicomTag ParseTag(ref Utf8JsonReader reader, string invalidMessage)
+    {
+        var start = reader.TokenStartIndex;
+        var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        uint value = 0;
+        var valid = name.Length == 8;
+        for (var i = 0; valid && i < 8; i++)
+        {
+            var digit = HexDigit(name[i]);
+            valid = digit >= 0;
+            value = (value << 4) | (uint)digit;
+        }
+
+        return valid ? new DicomTag(value) : throw Error(invalidMessage, start);
+    }
+
+    private void ReadAttribute(ref Utf8JsonReader reader, DicomDataset dataset, DicomTag tag, int depth)
+    {
+        var attributeStart = reader.TokenStartIndex;
+        var vr = DicomVR.None;
+        var hasValue = false;
+        var valueReader = default(Utf8JsonReader);
+        byte[]? inlineBinary = null;
+        string? bulkDataUri = null;
+        var kinds = 0;
+        while (true)
+        {
+            Next(ref reader, "The input ended inside an attribute");
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            if (reader.ValueTextEquals("vr"u8))
+            {
+                Next(ref reader, "The input ended inside an attribute");
+                vr = ParseVR(ref reader);
+            }
+            else if (reader.ValueTextEquals("Value"u8))
+            {
+                Next(ref reader, "The input ended inside an attribute");
+                // "vr" may come after "Value": remember where the values start and read them once the VR is known.
+                valueReader = reader;
+                hasValue = true;
+                kinds++;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("InlineBinary"u8))
+            {
+                Next(ref reader, "The input ended inside an attribute");
+                inlineBinary = ReadInlineBinary(ref reader);
+                kinds++;
+            }
+            else if (reader.ValueTextEquals("BulkDataURI"u8))
+            {
+                Next(ref reader, "The input ended inside an attribute");
+                bulkDataUri = ReadSingleString(ref reader, "BulkDataURI");
+                kinds++;
+            }
+            else
+            {
+                Next(ref reader, "The input ended inside an attribute");
+                reader.Skip(); // a member the model does not define (e.g. a keyword): ignored
+            }
+        }
+
+        if (vr == DicomVR.None)
+        {
+            throw Error("The attribute has no \"vr\"", attributeStart);
+        }
+
+        if (kinds > 1)
+        {
+            throw Error("The attribute has more than one of Value, InlineBinary and BulkDataURI", attributeStart);
+        }
+
+        if (tag.IsGroupLength)
+        {
+            return; // F.2.2: group lengths are not part of the model; they are recomputed when a file is written
+        }
+
+        if (dataset.Contains(tag))
+        {
+            throw Error("The attribute appears twice in the same data set", attributeStart);
+        }
+
+        if (bulkDataUri is not null)
+        {
+            AddBulkDataReference(dataset, tag, vr, bulkDataUri, attributeStart);
+        }
+        else if (inlineBinary is not null)
+        {
+            AddInlineBinary(dataset, tag, vr, inlineBinary, depth, attributeStart);
+        }
+        else if (hasValue && valueReader.TokenType != JsonTokenType.Null)
+        {
+            ReadValues(ref valueReader, dataset, tag, vr, depth);
+        }
+        else
+        {
+            dataset.Set(vr == DicomVR.SQ ? new DicomSequence(tag) : new DicomElement(tag, vr, DicomValue.Empty)); // F.2.5
+        }
+    }
+
+    private DicomVR ParseVR(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Error($"\"vr\" is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
+        }
+
+        var code = reader.ValueSpan;
+        var vr = code.Length == 2 && !reader.ValueIsEscaped ? DicomVRInfo.FromBytes(code[0], code[1]) : DicomVR.None;
+        return vr != DicomVR.None ? vr : throw Error("\"vr\" is not a DICOM VR", reader.TokenStartIndex);
+    }
+
+    /// <summary>
+    /// F.2.7: base64 of the whole Value Field. Also taken: null (an empty value), and a one-string array,
+    /// the form the example in PS3.18 F.4 prints.
+    /// </summary>
+    private byte[]? ReadInlineBinary(ref Utf8JsonReader reader)
+    {
+        var start = reader.TokenStartIndex;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return [];
+        }
+
+        var inArray = reader.TokenType == JsonTokenType.StartArray;
+        if (inArray)
+        {
+            Next(ref reader, "The input ended inside InlineBinary");
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Error("InlineBinary is not a base64 string", start);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = reader.GetBytesFromBase64();
+        }
+        catch (FormatException)
+        {
+            throw Error("InlineBinary is not valid base64", start);
+        }
+
+        if (inArray)
+        {
+            Next(ref reader, "The input ended inside InlineBinary");
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw Error("InlineBinary holds more than one string", start);
+            }
+        }
+
+        return bytes;
+    }
+
+    private string ReadSingleString(ref Utf8JsonReader reader, string member)
+    {
+        var start = reader.TokenStartIndex;
+        var inArray = reader.TokenType == JsonTokenType.StartArray;
+        if (inArray)
+        {
+            Next(ref reader, $"The input ended inside {member}");
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Error($"{member} is not a string", start);
+        }
+
+        var text = reader.GetString()!;
+        if (inArray)
+        {
+            Next(ref reader, $"The input ended inside {member}");
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw Error($"{member} holds more than one string", start);
+            }
+        }
+
+        return text;
+    }
+
+    private void AddBulkDataReference(DicomDataset dataset, DicomTag tag, DicomVR vr, string uri, long offset)
+    {
+        if (_options.BulkData == DicomJsonBulkDataHandling.Refuse)
+        {
+            throw Error("The attribute's value is a BulkDataURI, and bulk data references are refused", offset);
+        }
+
+        if (vr == DicomVR.SQ)
+        {
+            throw Error("A sequence cannot be a BulkDataURI", offset);
+        }
+
+        dataset.Set(new DicomElement(tag, vr, new DicomBulkDataUriValue(uri)));
+    }
+
+    private void AddInlineBinary(DicomDataset dataset, DicomTag tag, DicomVR vr, byte[] bytes, int depth, long offset)
+    {
+        if (vr == DicomVR.SQ)
+        {
+            throw Error("A sequence cannot be InlineBinary", offset);
+        }
+
+        if (depth == 0 && tag == PixelData && vr is DicomVR.OB or DicomVR.OW
+            && EncapsulatedItems.TryParse(bytes, out var offsetTable, out var fragments))
+        {
+            dataset.Set(new DicomFragmentSequence(tag, vr, offsetTable, fragments));
+            return;
+        }
+
+        // F.2.7 allows InlineBinary for any VR (e.g. a US lookup table): the bytes are the value as they are.
+        dataset.Set(new DicomElement(tag, vr, bytes));
+    }
+
+    /// <summary>The "Value" array (F.2.4): the reader is on its StartArray.</summary>
+    private void ReadValues(ref Utf8JsonReader reader, DicomDataset dataset, DicomTag tag, DicomVR vr, int depth)
+    {
+        var start = reader.TokenStartIndex;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Error($"Value is {Describe(reader.TokenType)}, not an array", start);
+        }
+
+        switch (vr)
+        {
+            case DicomVR.SQ:
+                ReadSequence(ref reader, dataset, tag, depth);
+                break;
+            case DicomVR.PN:
+                Defer(dataset, tag, vr, ReadPersonNames(ref reader), start);
+                break;
+            case DicomVR.OB or DicomVR.OD or DicomVR.OF or DicomVR.OL or DicomVR.OV or DicomVR.OW or DicomVR.UN:
+                throw Error($"Value is not allowed for VR {DicomVRInfo.ToCode(vr)}; it is sent as InlineBinary or BulkDataURI (F.2.2)", start);
+            case DicomVR.AT or DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.SV or DicomVR.UV or DicomVR.FL or DicomVR.FD:
+                dataset.Set(new DicomElement(tag, vr, ReadBinaryNumbers(ref reader, vr)));
+                break;
+            default:
+                var text = ReadStrings(ref reader, vr);
+                if (DicomVRInfo.UsesSpecificCharacterSet(vr))
+                {
+                    Defer(dataset, tag, vr, text, start);
+                }
+                else
+                {
+                    dataset.Set(new DicomElement(tag, vr, EncodeDefaultRepertoire(text, vr, start)));
+                }
+
+                break;
+        }
+    }
+
+    private void ReadSequence(ref Utf8JsonReader reader, DicomDataset dataset, DicomTag tag, int depth)
+    {
+        var sequence = new DicomSequence(tag);
+        dataset.Set(sequence); // items added below see the data set as their parent, for the character set
+        var index = 0;
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a sequence");
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Error($"A sequence item is {Describe(reader.TokenType)}, not an object", reader.TokenStartIndex);
+            }
+
+            if (depth + 1 > _options.MaxDepth)
+            {
+                throw Error($"Sequences are nested deeper than {_options.MaxDepth} levels", reader.TokenStartIndex);
+            }
+
+            _path[^1] = new DicomPathStep(tag, index++);
+            var item = new DicomDataset();
+            sequence.Items.Add(item);
+            ReadDataset(ref reader, item, depth + 1);
+        }
+    }
+
+    /// <summary>F.2.2: objects with Alphabetic, Ideographic and Phonetic groups, joined with '=' (PS3.5 6.2.1).</summary>
+    private string ReadPersonNames(ref Utf8JsonReader reader)
+    {
+        var values = new List<string>();
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a person name");
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.EndArray:
+                    return string.Join('\\', values);
+                case JsonTokenType.Null:
+                    values.Add(string.Empty);
+                    break;
+                case JsonTokenType.String:
+                    values.Add(reader.GetString()!); // some servers send PN as a plain string; it is the same text
+                    break;
+                case JsonTokenType.StartObject:
+                    values.Add(ReadPersonName(ref reader));
+                    break;
+                default:
+                    throw Error($"A person name is {Describe(reader.TokenType)}, not an object", reader.TokenStartIndex);
+            }
+        }
+    }
+
+    private string ReadPersonName(ref Utf8JsonReader reader)
+    {
+        var groups = new string[3];
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a person name");
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                break;
+            }
+
+            var index = reader.ValueTextEquals("Alphabetic"u8) ? 0
+                : reader.ValueTextEquals("Ideographic"u8) ? 1
+                : reader.ValueTextEquals("Phonetic"u8) ? 2
+                : -1;
+            Next(ref reader, "The input ended inside a person name");
+            if (index < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+            {
+                throw Error($"A person name component group is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
+            }
+
+            groups[index] = reader.GetString() ?? string.Empty;
+        }
+
+        return string.Join('=', groups).TrimEnd('=');
+    }
+
+    /// <summary>String values; null is an empty value (F.2.5). IS and DS numbers keep their digits as written.</summary>
+    private string ReadStrings(ref Utf8JsonReader reader, DicomVR vr)
+    {
+        var start = reader.TokenStartIndex;
+        var sb = new StringBuilder();
+        var count = 0;
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a Value array");
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
+            if (count++ > 0)
+            {
+                sb.Append('\\');
+            }
+
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    break;
+                case JsonTokenType.String:
+                    sb.Append(reader.GetString());
+                    break;
+                case JsonTokenType.Number when vr is DicomVR.IS or DicomVR.DS:
+                    sb.Append(NumberText(ref reader, vr));
+                    break;
+                default:
+                    throw Error($"A {DicomVRInfo.ToCode(vr)} value is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
+            }
+        }
+
+        if (count > 1 && DicomVRInfo.IsSingleValuedText(vr))
+        {
+            throw Error($"VR {DicomVRInfo.ToCode(vr)} holds one value, the array has {count}", start);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The JSON number as IS or DS text. Its digits are kept; a DS longer than its 16 bytes is reformatted
+    /// to fit, and an IS must be a whole number (written without fraction or exponent).
+    /// </summary>
+    private string NumberText(ref Utf8JsonReader reader, DicomVR vr)
+    {
+        var raw = Encoding.ASCII.GetString(reader.ValueSpan);
+        if (vr == DicomVR.IS)
+        {
+            if (reader.TryGetInt64(out var integer))
+            {
+                return integer.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15)
+            {
+                return ((long)d).ToString(CultureInfo.InvariantCulture);
+            }
+
+            throw Error("An IS value is not an integer", reader.TokenStartIndex);
+        }
+
+        if (raw.Length <= 16)
+        {
+            return raw;
+        }
+
+        return reader.TryGetDouble(out var value) && double.IsFinite(value)
+            ? DicomNumber.FormatDecimal(value)
+            : throw Error("A DS value is out of range", reader.TokenStartIndex);
+    }
+
+    /// <summary>Binary numbers (F.2.3) in little-endian order. Nulls are skipped: a binary value cannot be empty.</summary>
+    private byte[] ReadBinaryNumbers(ref Utf8JsonReader reader, DicomVR vr)
+    {
+        var output = new ArrayBufferWriter<byte>(64);
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a Value array");
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return output.WrittenSpan.ToArray();
+            }
+
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            var span = output.GetSpan(8);
+            var size = vr switch
+            {
+                DicomVR.US => Write(span, (ushort)ReadInteger(ref reader, vr, ushort.MinValue, ushort.MaxValue)),
+                DicomVR.SS => Write(span, (short)ReadInteger(ref reader, vr, short.MinValue, short.MaxValue)),
+                DicomVR.UL => Write(span, (uint)ReadInteger(ref reader, vr, uint.MinValue, uint.MaxValue)),
+                DicomVR.SL => Write(span, (int)ReadInteger(ref reader, vr, int.MinValue, int.MaxValue)),
+                DicomVR.SV => Write(span, ReadInteger(ref reader, vr, long.MinValue, long.MaxValue)),
+                DicomVR.UV => Write(span, ReadUnsigned64(ref reader)),
+                DicomVR.FL => Write(span, (float)ReadFloat(ref reader, vr)),
+                DicomVR.FD => Write(span, ReadFloat(ref reader, vr)),
+                _ => WriteTag(span, ReadTagValue(ref reader)),
+            };
+            output.Advance(size);
+        }
+
+        static int Write<T>(Span<byte> destination, T value)
+            where T : unmanaged
+        {
+            System.Runtime.InteropServices.MemoryMarshal.Write(destination, in value);
+            return System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        }
+
+        static int WriteTag(Span<byte> destination, DicomTag tag)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(destination, tag.Group);
+            BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], tag.Element);
+            return 4;
+        }
+    }
+
+    private long ReadInteger(ref Utf8JsonReader reader, DicomVR vr, long min, long max)
+    {
+        long value;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (!reader.TryGetInt64(out value))
+            {
+                // 16.0 is a whole number too; anything else is not an integer.
+                value = reader.TryGetDouble(out var d) && d == Math.Floor(d) && d >= min && d <= max ? (long)d
+                    : throw Error($"A {DicomVRInfo.ToCode(vr)} value is not an integer in range", reader.TokenStartIndex);
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.String && vr == DicomVR.SV)
+        {
+            // F.2.3: SV and UV may be strings, for values a double cannot hold exactly.
+            value = long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw Error("An SV value is not an integer", reader.TokenStartIndex);
+        }
+        else
+        {
+            throw Error($"A {DicomVRInfo.ToCode(vr)} value is {Describe(reader.TokenType)}, not a number", reader.TokenStartIndex);
+        }
+
+        return value >= min && value <= max ? value
+            : throw Error($"A {DicomVRInfo.ToCode(vr)} value is out of range", reader.TokenStartIndex);
+    }
+
+    private ulong ReadUnsigned64(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out var number))
+        {
+            return number;
+        }
+
+        if (reader.TokenType == JsonTokenType.String
+            && ulong.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return parsed;
+        }
+
+        throw Error("A UV value is not an unsigned 64-bit integer", reader.TokenStartIndex);
+    }
+
+    /// <summary>FL and FD: JSON numbers, or the strings the writer uses for what JSON cannot hold (NaN, infinities).</summary>
+    private double ReadFloat(ref Utf8JsonReader reader, DicomVR vr)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var value))
+        {
+            return value;
+        }
+
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("NaN"u8))
+            {
+                return double.NaN;
+            }
+
+            if (reader.ValueTextEquals("Infinity"u8))
+            {
+                return double.PositiveInfinity;
+            }
+
+            if (reader.ValueTextEquals("-Infinity"u8))
+            {
+                return double.NegativeInfinity;
+            }
+        }
+
+        throw Error($"A {DicomVRInfo.ToCode(vr)} value is not a number", reader.TokenStartIndex);
+    }
+
+    /// <summary>F.2.3: AT as eight hexadecimal digits, group then element.</summary>
+    private DicomTag ReadTagValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Error($"An AT value is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
+        }
+
+        return ParseTag(ref reader, "An AT value is not an 8-digit hexadecimal tag");
+    }
+
+    private void Defer(DicomDataset dataset, DicomTag tag, DicomVR vr, string text, long offset)
+    {
+        dataset.Set(new DicomElement(tag, vr, DicomValue.Empty)); // holds the place, so a duplicate is still caught
+        _deferred.Add(new DeferredText(dataset, tag, vr, text, offset, [.. _path]));
+    }
+
+    /// <summary>Encodes the deferred text in each data set's character set, now that every (0008,0005) is in place.</summary>
+    private void ApplyDeferredText()
+    {
+        foreach (var deferred in _deferred)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = DicomText.EncodeValues([deferred.Text], deferred.VR, deferred.Dataset.CharacterSet);
+            }
+            catch (ArgumentException)
+            {
+                throw new DicomFormatException("The text cannot be encoded in the data set's Specific Character Set", deferred.Offset, DicomBulkDataRequest.FormatPath(deferred.Path));
+            }
+
+            deferred.Dataset.Set(new DicomElement(deferred.Tag, deferred.VR, bytes));
+        }
+
+        _deferred.Clear();
+    }
+
+    /// <summary>
+    /// Text of VRs outside the Specific Character Set (AE, AS, CS, DA, DS, DT, IS, TM, UI, UR). The reader
+    /// decodes them as Latin-1 so a stray high byte stays visible; the same mapping takes it back here.
+    /// </summary>
+    private byte[] EncodeDefaultRepertoire(string text, DicomVR vr, long offset)
+    {
+        if (text.AsSpan().IndexOfAnyExceptInRange('\0', '\u00FF') >= 0)
+        {
+            throw Error($"A {DicomVRInfo.ToCode(vr)} value has characters outside the default character repertoire", offset);
+        }
+
+        var length = text.Length + (text.Length & 1);
+        var bytes = new byte[length];
+        Encoding.Latin1.GetBytes(text, bytes);
+        if (length > text.Length)
+        {
+            bytes[^1] = DicomVRInfo.PaddingByte(vr);
+        }
+
+        return bytes;
+    }
+
+    private void Next(ref Utf8JsonReader reader, string endMessage)
+    {
+        if (!reader.Read())
+        {
+            throw Error(endMessage, reader.BytesConsumed);
+        }
+    }
+
+    private static int HexDigit(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        _ => -1,
+    };
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+
+    private string PathString() => DicomBulkDataRequest.FormatPath(_path);
+
+    private DicomFormatException Error(string reason, long offset) => new(reason, offset, PathString());
+}
