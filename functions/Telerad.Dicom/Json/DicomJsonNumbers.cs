@@ -81,6 +81,7 @@ internal static class DicomJsonNumbers
         }
 
         integerDigits = integerDigits.TrimStart('0');
+        negative &= !(integerOnly && integerDigits.IsEmpty); // an integer has no negative zero
         var length = (negative ? 1 : 0) + Math.Max(1, integerDigits.Length)
             + (fractionDigits.IsEmpty ? 0 : fractionDigits.Length + 1) + exponent.Length;
         if (length > destination.Length)
