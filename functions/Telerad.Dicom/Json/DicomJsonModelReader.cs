@@ -37,12 +37,13 @@ internal sealed class DicomJsonModelReader
         }
 
         var model = new DicomJsonModelReader(options);
+        // Each sequence level is three JSON levels (attribute, Value array, item), plus the document's own two.
+        var maxJsonDepth = (options.MaxDepth * 3) + 8;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions
         {
             // The standard's own examples (PS3.18 F.4) carry // comments.
             CommentHandling = JsonCommentHandling.Skip,
-            // Each sequence level is three JSON levels (attribute, Value array, item); our own limit fails first, with a clearer message.
-            MaxDepth = (options.MaxDepth * 3) + 8,
+            MaxDepth = maxJsonDepth,
         });
         try
         {
@@ -51,7 +52,10 @@ internal sealed class DicomJsonModelReader
         catch (JsonException)
         {
             // The parser's message quotes the offending input; ours gives only where it is.
-            throw new DicomFormatException("The input is not well-formed JSON", reader.BytesConsumed, model.PathString());
+            var reason = reader.CurrentDepth >= maxJsonDepth - 1
+                ? $"Sequences are nested deeper than {options.MaxDepth} levels"
+                : "The input is not well-formed JSON";
+            throw new DicomFormatException(reason, reader.BytesConsumed, model.PathString());
         }
     }
 
@@ -153,6 +157,7 @@ internal sealed class DicomJsonModelReader
         byte[]? inlineBinary = null;
         string? bulkDataUri = null;
         var kinds = 0;
+        var added = false;
         while (true)
         {
             Next(ref reader, "The input ended inside an attribute");
@@ -169,11 +174,21 @@ internal sealed class DicomJsonModelReader
             else if (reader.ValueTextEquals("Value"u8))
             {
                 Next(ref reader, "The input ended inside an attribute");
-                // "vr" may come after "Value": remember where the values start and read them once the VR is known.
-                valueReader = reader;
-                hasValue = true;
                 kinds++;
-                reader.Skip();
+                if (vr != DicomVR.None && !tag.IsGroupLength)
+                {
+                    EnsureNew(dataset, tag, attributeStart);
+                    AddValues(ref reader, dataset, tag, vr, depth);
+                    added = true;
+                }
+                else
+                {
+                    // "vr" may come after "Value" (pydicom writes it so): remember where the values start,
+                    // and read them once the VR is known.
+                    valueReader = reader;
+                    hasValue = true;
+                    reader.Skip();
+                }
             }
             else if (reader.ValueTextEquals("InlineBinary"u8))
             {
@@ -204,16 +219,12 @@ internal sealed class DicomJsonModelReader
             throw Error("The attribute has more than one of Value, InlineBinary and BulkDataURI", attributeStart);
         }
 
-        if (tag.IsGroupLength)
+        if (tag.IsGroupLength || added)
         {
             return; // F.2.2: group lengths are not part of the model; they are recomputed when a file is written
         }
 
-        if (dataset.Contains(tag))
-        {
-            throw Error("The attribute appears twice in the same data set", attributeStart);
-        }
-
+        EnsureNew(dataset, tag, attributeStart);
         if (bulkDataUri is not null)
         {
             AddBulkDataReference(dataset, tag, vr, bulkDataUri, attributeStart);
@@ -222,13 +233,37 @@ internal sealed class DicomJsonModelReader
         {
             AddInlineBinary(dataset, tag, vr, inlineBinary, depth, attributeStart);
         }
-        else if (hasValue && valueReader.TokenType != JsonTokenType.Null)
+        else if (hasValue)
         {
-            ReadValues(ref valueReader, dataset, tag, vr, depth);
+            AddValues(ref valueReader, dataset, tag, vr, depth);
         }
         else
         {
-            dataset.Set(vr == DicomVR.SQ ? new DicomSequence(tag) : new DicomElement(tag, vr, DicomValue.Empty)); // F.2.5
+            AddEmpty(dataset, tag, vr);
+        }
+    }
+
+    private void EnsureNew(DicomDataset dataset, DicomTag tag, long offset)
+    {
+        if (dataset.Contains(tag))
+        {
+            throw Error("The attribute appears twice in the same data set", offset);
+        }
+    }
+
+    /// <summary>F.2.5: an attribute without values (no Value, or a null one) is present and empty.</summary>
+    private static void AddEmpty(DicomDataset dataset, DicomTag tag, DicomVR vr) =>
+        dataset.Set(vr == DicomVR.SQ ? new DicomSequence(tag) : new DicomElement(tag, vr, DicomValue.Empty));
+
+    private void AddValues(ref Utf8JsonReader reader, DicomDataset dataset, DicomTag tag, DicomVR vr, int depth)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            AddEmpty(dataset, tag, vr);
+        }
+        else
+        {
+            ReadValues(ref reader, dataset, tag, vr, depth);
         }
     }
 
