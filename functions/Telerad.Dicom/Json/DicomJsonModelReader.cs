@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -407,14 +408,13 @@ internal sealed class DicomJsonModelReader
                 dataset.Set(new DicomElement(tag, vr, ReadBinaryNumbers(ref reader, vr)));
                 break;
             default:
-                var text = ReadStrings(ref reader, vr);
                 if (DicomVRInfo.UsesSpecificCharacterSet(vr))
                 {
-                    Defer(dataset, tag, vr, text, start);
+                    Defer(dataset, tag, vr, ReadText(ref reader, vr), start);
                 }
                 else
                 {
-                    dataset.Set(new DicomElement(tag, vr, EncodeDefaultRepertoire(text, vr, start)));
+                    dataset.Set(new DicomElement(tag, vr, ReadDefaultRepertoire(ref reader, vr)));
                 }
 
                 break;
@@ -510,8 +510,8 @@ internal sealed class DicomJsonModelReader
         return string.Join('=', groups).TrimEnd('=');
     }
 
-    /// <summary>String values; null is an empty value (F.2.5). IS and DS numbers keep their digits as written.</summary>
-    private string ReadStrings(ref Utf8JsonReader reader, DicomVR vr)
+    /// <summary>Text of VRs that follow the Specific Character Set; null is an empty value (F.2.5).</summary>
+    private string ReadText(ref Utf8JsonReader reader, DicomVR vr)
     {
         var start = reader.TokenStartIndex;
         var sb = new StringBuilder();
@@ -529,59 +529,109 @@ internal sealed class DicomJsonModelReader
                 sb.Append('\\');
             }
 
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                sb.Append(reader.GetString());
+            }
+            else if (reader.TokenType != JsonTokenType.Null)
+            {
+                throw Error($"A {DicomVRInfo.ToCode(vr)} value is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
+            }
+        }
+
+        CheckSingleValued(vr, count, start);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Values of VRs outside the Specific Character Set (AE, AS, CS, DA, DS, DT, IS, TM, UI, UR), as bytes:
+    /// ASCII text is copied as it is in the JSON. The DICOM reader decodes these VRs as Latin-1 so a stray
+    /// high byte stays visible; the same mapping takes it back here. IS and DS numbers keep their digits.
+    /// </summary>
+    private byte[] ReadDefaultRepertoire(ref Utf8JsonReader reader, DicomVR vr)
+    {
+        var start = reader.TokenStartIndex;
+        var output = new ArrayBufferWriter<byte>(32);
+        var count = 0;
+        while (true)
+        {
+            Next(ref reader, "The input ended inside a Value array");
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
+            if (count++ > 0)
+            {
+                output.Write("\\"u8);
+            }
+
             switch (reader.TokenType)
             {
                 case JsonTokenType.Null:
                     break;
+                case JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(reader.ValueSpan):
+                    output.Write(reader.ValueSpan);
+                    break;
                 case JsonTokenType.String:
-                    sb.Append(reader.GetString());
+                    var text = reader.GetString()!;
+                    if (text.AsSpan().IndexOfAnyExceptInRange('\0', '\u00FF') >= 0)
+                    {
+                        throw Error($"A {DicomVRInfo.ToCode(vr)} value has characters outside the default character repertoire", reader.TokenStartIndex);
+                    }
+
+                    output.Write(Encoding.Latin1.GetBytes(text));
                     break;
                 case JsonTokenType.Number when vr is DicomVR.IS or DicomVR.DS:
-                    sb.Append(NumberText(ref reader, vr));
+                    WriteNumberText(ref reader, vr, output);
                     break;
                 default:
                     throw Error($"A {DicomVRInfo.ToCode(vr)} value is {Describe(reader.TokenType)}, not a string", reader.TokenStartIndex);
             }
         }
 
+        CheckSingleValued(vr, count, start);
+        if (output.WrittenCount % 2 == 1)
+        {
+            output.Write([DicomVRInfo.PaddingByte(vr)]);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private void CheckSingleValued(DicomVR vr, int count, long start)
+    {
         if (count > 1 && DicomVRInfo.IsSingleValuedText(vr))
         {
             throw Error($"VR {DicomVRInfo.ToCode(vr)} holds one value, the array has {count}", start);
         }
-
-        return sb.ToString();
     }
 
     /// <summary>
     /// The JSON number as IS or DS text. Its digits are kept; a DS longer than its 16 bytes is reformatted
     /// to fit, and an IS must be a whole number (written without fraction or exponent).
     /// </summary>
-    private string NumberText(ref Utf8JsonReader reader, DicomVR vr)
+    private void WriteNumberText(ref Utf8JsonReader reader, DicomVR vr, ArrayBufferWriter<byte> output)
     {
-        var raw = Encoding.ASCII.GetString(reader.ValueSpan);
         if (vr == DicomVR.IS)
         {
-            if (reader.TryGetInt64(out var integer))
-            {
-                return integer.ToString(CultureInfo.InvariantCulture);
-            }
-
-            if (reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15)
-            {
-                return ((long)d).ToString(CultureInfo.InvariantCulture);
-            }
-
-            throw Error("An IS value is not an integer", reader.TokenStartIndex);
+            var integer = reader.TryGetInt64(out var exact) ? exact
+                : reader.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 1e15 ? (long)d
+                : throw Error("An IS value is not an integer", reader.TokenStartIndex);
+            Utf8Formatter.TryFormat(integer, output.GetSpan(20), out var written);
+            output.Advance(written);
+            return;
         }
 
-        if (raw.Length <= 16)
+        if (reader.ValueSpan.Length <= 16)
         {
-            return raw;
+            output.Write(reader.ValueSpan);
+            return;
         }
 
-        return reader.TryGetDouble(out var value) && double.IsFinite(value)
-            ? DicomNumber.FormatDecimal(value)
+        var value = reader.TryGetDouble(out var parsed) && double.IsFinite(parsed) ? parsed
             : throw Error("A DS value is out of range", reader.TokenStartIndex);
+        output.Write(Encoding.ASCII.GetBytes(DicomNumber.FormatDecimal(value)));
     }
 
     /// <summary>Binary numbers (F.2.3) in little-endian order. Nulls are skipped: a binary value cannot be empty.</summary>
@@ -741,28 +791,6 @@ internal sealed class DicomJsonModelReader
         }
 
         _deferred.Clear();
-    }
-
-    /// <summary>
-    /// Text of VRs outside the Specific Character Set (AE, AS, CS, DA, DS, DT, IS, TM, UI, UR). The reader
-    /// decodes them as Latin-1 so a stray high byte stays visible; the same mapping takes it back here.
-    /// </summary>
-    private byte[] EncodeDefaultRepertoire(string text, DicomVR vr, long offset)
-    {
-        if (text.AsSpan().IndexOfAnyExceptInRange('\0', '\u00FF') >= 0)
-        {
-            throw Error($"A {DicomVRInfo.ToCode(vr)} value has characters outside the default character repertoire", offset);
-        }
-
-        var length = text.Length + (text.Length & 1);
-        var bytes = new byte[length];
-        Encoding.Latin1.GetBytes(text, bytes);
-        if (length > text.Length)
-        {
-            bytes[^1] = DicomVRInfo.PaddingByte(vr);
-        }
-
-        return bytes;
     }
 
     private void Next(ref Utf8JsonReader reader, string endMessage)

@@ -20,6 +20,9 @@ internal sealed class DicomJsonModelWriter
     /// <summary>Pending output above which the JSON writer is flushed to its stream or buffer writer.</summary>
     private const int FlushThreshold = 64 * 1024;
 
+    /// <summary>Largest text value decoded in memory, as <see cref="DicomDataset.GetStrings"/> allows.</summary>
+    private const long MaxTextBytes = 64 << 20;
+
     private static readonly JsonEncodedText VrName = JsonEncodedText.Encode("vr");
     private static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("Value");
     private static readonly JsonEncodedText InlineBinaryName = JsonEncodedText.Encode("InlineBinary");
@@ -122,6 +125,12 @@ internal sealed class DicomJsonModelWriter
         }
 
         var vr = element.VR;
+        if (vr is DicomVR.IS or DicomVR.DS)
+        {
+            WriteNumberStrings(element, integerOnly: vr == DicomVR.IS);
+            return;
+        }
+
         if (DicomVRInfo.IsString(vr))
         {
             var values = dataset.GetStrings(element.Tag);
@@ -140,10 +149,6 @@ internal sealed class DicomJsonModelWriter
             if (vr == DicomVR.PN)
             {
                 WritePersonNames(values);
-            }
-            else if (vr is DicomVR.IS or DicomVR.DS)
-            {
-                WriteNumberStrings(values, integerOnly: vr == DicomVR.IS);
             }
             else
             {
@@ -292,15 +297,29 @@ internal sealed class DicomJsonModelWriter
         return values;
     }
 
-    /// <summary>F.2.3: IS and DS as JSON numbers with their digits as written; text that is not a number stays a string.</summary>
-    private void WriteNumberStrings(string[] values, bool integerOnly)
+    /// <summary>
+    /// F.2.3: IS and DS as JSON numbers with their digits as written; text that is not a number stays a
+    /// string. These VRs are ASCII by definition (PS3.5 6.2), so the bytes are split and reshaped directly,
+    /// without a string per value: a contour can hold hundreds of thousands of them.
+    /// </summary>
+    private void WriteNumberStrings(DicomElement element, bool integerOnly)
     {
-        Span<char> number = stackalloc char[64];
-        foreach (var value in values)
+        var text = element.Value.GetMemory(MaxTextBytes).Span;
+        if (text.IndexOfAnyExcept(" \0"u8) < 0)
         {
-            if (value.Length == 0)
+            return; // only padding: as empty as a zero-length value (F.2.5)
+        }
+
+        Span<byte> number = stackalloc byte[64];
+        _json.WritePropertyName(ValueName);
+        _json.WriteStartArray();
+        while (true)
+        {
+            var end = text.IndexOf((byte)'\\');
+            var value = (end < 0 ? text : text[..end]).Trim(" \0"u8);
+            if (value.IsEmpty)
             {
-                _json.WriteNullValue();
+                _json.WriteNullValue(); // F.2.5: an empty value among others is null
             }
             else if (DicomJsonNumbers.TryFormat(value, integerOnly, number, out var written))
             {
@@ -308,9 +327,18 @@ internal sealed class DicomJsonModelWriter
             }
             else
             {
-                _json.WriteStringValue(value);
+                _json.WriteStringValue(DicomText.DecodeAscii(value)); // as GetStrings decodes these VRs
             }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            text = text[(end + 1)..];
         }
+
+        _json.WriteEndArray();
     }
 
     private void WriteBinaryNumbers(DicomValue value, DicomVR vr)

@@ -15,31 +15,31 @@ internal static class DicomJsonNumbers
     /// the text is not a number of that kind; the caller then writes it as a string, which F.2.3 allows
     /// for IS and DS "to preserve the original format".
     /// </summary>
-    public static bool TryFormat(ReadOnlySpan<char> text, bool integerOnly, Span<char> destination, out int written)
+    public static bool TryFormat(ReadOnlySpan<byte> text, bool integerOnly, Span<byte> destination, out int written)
     {
         written = 0;
         var i = 0;
         var negative = false;
-        if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+        if (i < text.Length && (text[i] == (byte)'+' || text[i] == (byte)'-'))
         {
-            negative = text[i] == '-';
+            negative = text[i] == (byte)'-';
             i++;
         }
 
         var integerStart = i;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        while (i < text.Length && char.IsAsciiDigit((char)text[i]))
         {
             i++;
         }
 
         var integerDigits = text[integerStart..i];
-        var fractionDigits = ReadOnlySpan<char>.Empty;
+        var fractionDigits = ReadOnlySpan<byte>.Empty;
         var hasPoint = false;
-        if (i < text.Length && text[i] == '.')
+        if (i < text.Length && text[i] == (byte)'.')
         {
             hasPoint = true;
             var fractionStart = ++i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
             {
                 i++;
             }
@@ -52,17 +52,17 @@ internal static class DicomJsonNumbers
             return false;
         }
 
-        var exponent = ReadOnlySpan<char>.Empty;
-        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        var exponent = ReadOnlySpan<byte>.Empty;
+        if (i < text.Length && (text[i] == (byte)'e' || text[i] == (byte)'E'))
         {
             var exponentStart = i++;
-            if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+            if (i < text.Length && (text[i] == (byte)'+' || text[i] == (byte)'-'))
             {
                 i++;
             }
 
             var digitsStart = i;
-            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
             {
                 i++;
             }
@@ -80,7 +80,7 @@ internal static class DicomJsonNumbers
             return false;
         }
 
-        integerDigits = integerDigits.TrimStart('0');
+        integerDigits = integerDigits.TrimStart((byte)'0');
         negative &= !(integerOnly && integerDigits.IsEmpty); // an integer has no negative zero
         var length = (negative ? 1 : 0) + Math.Max(1, integerDigits.Length)
             + (fractionDigits.IsEmpty ? 0 : fractionDigits.Length + 1) + exponent.Length;
@@ -91,12 +91,12 @@ internal static class DicomJsonNumbers
 
         if (negative)
         {
-            destination[written++] = '-';
+            destination[written++] = (byte)'-';
         }
 
         if (integerDigits.IsEmpty)
         {
-            destination[written++] = '0';
+            destination[written++] = (byte)'0';
         }
         else
         {
@@ -106,7 +106,7 @@ internal static class DicomJsonNumbers
 
         if (!fractionDigits.IsEmpty)
         {
-            destination[written++] = '.';
+            destination[written++] = (byte)'.';
             fractionDigits.CopyTo(destination[written..]);
             written += fractionDigits.Length;
         }

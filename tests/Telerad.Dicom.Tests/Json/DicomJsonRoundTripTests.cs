@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Telerad.Dicom.Tests.Json;
 
 /// <summary>Data set → JSON → data set → JSON, every VR and the edge cases PS3.18 F.2 names.</summary>
-public sealed class DicomJsonRoundTripTests
+public sealed class DicomJsonRoundTripTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Files => ReferenceJson.ReadableFileNames();
 
@@ -228,11 +229,12 @@ public sealed class DicomJsonRoundTripTests
             DicomJsonWriter.Write(file.Dataset, counter);
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
+            output.WriteLine($"{counter.Count} bytes of JSON for a {size}-byte lazy value; {allocated} bytes allocated while writing");
             Assert.True(counter.Count > size * 4 / 3, $"only {counter.Count} bytes written");
             Assert.True(allocated < 1024 * 1024, $"{allocated} bytes allocated while writing a {size}-byte value");
-            using var output = new MemoryStream();
-            DicomJsonWriter.Write(file.Dataset, output);
-            using var document = JsonDocument.Parse(output.ToArray());
+            using var json = new MemoryStream();
+            DicomJsonWriter.Write(file.Dataset, json);
+            using var document = JsonDocument.Parse(json.ToArray());
             Assert.True(payload.AsSpan().SequenceEqual(document.RootElement.GetProperty("00091001").GetProperty("InlineBinary").GetBytesFromBase64()));
         }
         finally
