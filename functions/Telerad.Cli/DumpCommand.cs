@@ -20,8 +20,11 @@ internal static class DumpCommand
                 using var dicom = DicomFile.Open(path.FullName);
                 if (result.GetValue(json))
                 {
-                    Console.Out.Write(DicomJsonWriter.Write(dicom.Dataset, indented: true));
-                    Console.Out.WriteLine();
+                    // Streamed straight to stdout: a large pixel value is never held in memory as text.
+                    Console.Out.Flush();
+                    using var stdout = Console.OpenStandardOutput();
+                    DicomJsonWriter.Write(dicom.Dataset, stdout, new DicomJsonWriterOptions { Indented = true });
+                    stdout.Write("\n"u8);
                 }
                 else
                 {
