@@ -140,3 +140,32 @@ public class DatasetAccessTests
         Assert.Throws<ArgumentException>(() => ds.SetString(new DicomTag(0x0009, 0x1001), "x"));
     }
 }
+
+public class PrivateBlockTests
+{
+    [Fact]
+    public void Private_elements_are_found_by_creator_as_dcmtk_names_them()
+    {
+        var path = Path.Combine(TestData.PydicomTestFiles, "CT_small.dcm");
+        using var file = DicomFile.Open(path);
+        var listing = DcmdumpListing.Read(path);
+        var creatorLine = listing.Dataset.First(l => l.Tag == new DicomTag(0x0009, 0x0010));
+        var creator = creatorLine.Value.Trim('[', ']');
+        Assert.Equal(creator, file.Dataset.GetPrivateCreator(new DicomTag(0x0009, 0x1001)));
+        Assert.Equal(0x10, file.Dataset.FindPrivateBlock(0x0009, creator));
+        Assert.Equal(new DicomTag(0x0009, 0x1001), file.Dataset.GetPrivateTag(0x0009, creator, 0x01));
+        Assert.Null(file.Dataset.GetPrivateTag(0x0009, "NOT THERE", 0x01));
+    }
+
+    [Fact]
+    public void Reserving_a_block_takes_the_next_free_creator_slot()
+    {
+        var ds = new DicomDataset();
+        ds.SetString(new DicomTag(0x0011, 0x0010), "OTHER", DicomVR.LO);
+        var tag = ds.ReservePrivateTag(0x0011, "TELERAD", 0x05);
+        Assert.Equal(new DicomTag(0x0011, 0x1105), tag);
+        Assert.Equal("TELERAD", ds.GetString(new DicomTag(0x0011, 0x0011)));
+        Assert.Equal(tag, ds.ReservePrivateTag(0x0011, "TELERAD", 0x05));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ds.ReservePrivateTag(0x0010, "X", 0));
+    }
+}
