@@ -1,13 +1,16 @@
 namespace Telerad.Deidentification;
 
 /// <summary>
-/// Applies a <see cref="DeidentificationProfile"/> to one instance with a tenant's keys. Deterministic:
-/// the same input, profile and keys give byte-identical output on any machine.
+/// Applies a <see cref="DeidentificationProfile"/> to one instance with a tenant's keys (PS3.15 Annex E).
+/// Deterministic: the same input, profile and keys give the same output on any machine. The input is not
+/// changed; the output shares the input's (immutable) values, so pixel data is never copied or loaded.
 /// </summary>
 public sealed class Deidentifier
 {
     private readonly DeidentificationProfile _profile;
     private readonly DeidentificationKeys _keys;
+    private readonly ConfidentialityProfileTable _table = ConfidentialityProfileTable.Standard;
+    private readonly SafePrivateTable _safePrivate = SafePrivateTable.Standard;
 
     public Deidentifier(DeidentificationProfile profile, DeidentificationKeys keys)
     {
@@ -18,12 +21,60 @@ public sealed class Deidentifier
         _keys = keys;
     }
 
-    /// <summary>De-identifies a data set (the input is not changed).</summary>
+    public DeidentificationProfile Profile => _profile;
+
+    /// <summary>De-identifies a data set, or says why it must be quarantined.</summary>
     public DeidentificationResult Deidentify(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        _ = _profile;
-        _ = _keys;
-        throw new NotImplementedException("The engine is being written.");
+        if (Screening.Check(dataset, _profile) is { } quarantine)
+        {
+            return new DeidentificationResult { Outcome = DeidentificationOutcome.Quarantined, Quarantine = quarantine };
+        }
+
+        var mapper = new KeyedMapper(_keys.PseudonymKey);
+        var issuer = dataset.GetString(DicomTags.IssuerOfPatientID);
+        var patientId = dataset.GetString(DicomTags.PatientID);
+        var studyUid = dataset.GetUid(DicomTags.StudyInstanceUID)!;
+        var patientKey = string.IsNullOrEmpty(patientId) ? "study:" + studyUid : patientId;
+        var context = new DeidentificationContext(
+            _profile,
+            mapper,
+            IdentifierScrubber.For(dataset),
+            mapper.DateShiftDays(issuer, patientKey, _profile.MinDateShiftDays, _profile.MaxDateShiftDays),
+            mapper.PatientPseudonym(issuer, patientKey));
+
+        var output = new DicomDataset();
+        new DatasetRewriter(_table, _safePrivate, context).Rewrite(dataset, output, depth: 0);
+        PatientAgeFiller.AddIfMissing(dataset, output, _profile);
+        Marks.Add(output, _profile);
+
+        var entry = new ReidentificationEntry
+        {
+            TenantId = _keys.TenantId,
+            DeidentifiedStudyInstanceUid = output.GetUid(DicomTags.StudyInstanceUID)!,
+            OriginalStudyInstanceUid = studyUid,
+            AccessionNumber = NullIfEmpty(dataset.GetString(DicomTags.AccessionNumber)),
+            PatientId = NullIfEmpty(patientId),
+            IssuerOfPatientId = NullIfEmpty(issuer),
+            PatientName = NullIfEmpty(dataset.GetString(DicomTags.PatientName)),
+            PatientBirthDate = NullIfEmpty(dataset.GetString(DicomTags.PatientBirthDate)),
+            ReferringPhysicianName = NullIfEmpty(dataset.GetString(DicomTags.ReferringPhysicianName)),
+            DateShiftDays = _profile.Has(DeidentificationOption.RetainLongitudinalTemporalInformationModifiedDates) ? context.DateShiftDays : 0,
+            PseudonymKeyId = _keys.PseudonymKeyId,
+        };
+
+        return new DeidentificationResult
+        {
+            Outcome = DeidentificationOutcome.Deidentified,
+            Dataset = output,
+            Reidentification = entry,
+            ActionCounts = context.Counts,
+            SopInstanceUid = output.GetUid(DicomTags.SOPInstanceUID),
+            StudyInstanceUid = entry.DeidentifiedStudyInstanceUid,
+            SeriesInstanceUid = output.GetUid(DicomTags.SeriesInstanceUID),
+        };
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Telerad.Deidentification;
+
+/// <summary>
+/// Clean Descriptors / Clean Structured Content (PS3.15 E.3.5, E.3.4): removes every occurrence of the
+/// instance's own identifiers (every part of every person name in the data set, patient and other IDs,
+/// accession, birth date in common written forms, institution and address) from free text that is kept.
+/// Each occurrence becomes asterisks of the same length, so VR length limits still hold. Names are matched
+/// as whole words when short (so "Lee" does not hit "sleep"), as substrings when longer.
+/// </summary>
+internal sealed class IdentifierScrubber
+{
+    private static readonly DicomTag[] IdentifierTags =
+    [
+        DicomTags.PatientID, DicomTags.IssuerOfPatientID, DicomTags.AccessionNumber, DicomTags.StudyID, DicomTags.MedicalRecordLocator,
+        DicomTags.OtherPatientIDs, DicomTags.InstitutionName, DicomTags.InstitutionAddress, DicomTags.InstitutionalDepartmentName,
+        DicomTags.StationName, DicomTags.DeviceSerialNumber, DicomTags.PatientAddress, DicomTags.PatientTelephoneNumbers,
+        DicomTags.RegionOfResidence, DicomTags.MilitaryRank, DicomTags.BranchOfService, DicomTags.PatientInsurancePlanCodeSequence,
+        DicomTags.AdmissionID, DicomTags.ServiceEpisodeID, DicomTags.RequestedProcedureID, DicomTags.PerformedProcedureStepID,
+        DicomTags.ScheduledProcedureStepID, DicomTags.FillerOrderNumberImagingServiceRequest, DicomTags.PlacerOrderNumberImagingServiceRequest,
+    ];
+
+    private readonly Regex? _pattern;
+
+    private IdentifierScrubber(Regex? pattern, int count)
+    {
+        _pattern = pattern;
+        Count = count;
+    }
+
+    /// <summary>How many distinct identifier strings are searched for.</summary>
+    public int Count { get; }
+
+    /// <summary>Collects the identifiers of a data set (all depths) before anything is removed.</summary>
+    public static IdentifierScrubber For(DicomDataset dataset)
+    {
+        var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var literals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (_, owner, item) in dataset.Walk())
+        {
+            if (item is not DicomElement element || element.Value.Length == 0 || element.Value.Length > 4096)
+            {
+                continue;
+            }
+
+            if (element.VR == DicomVR.PN)
+            {
+                foreach (var name in owner.GetPersonNames(element.Tag))
+                {
+                    foreach (var part in name.NameParts)
+                    {
+                        AddName(part, words, literals);
+                    }
+
+                    foreach (var word in name.NameWords)
+                    {
+                        AddName(word, words, literals);
+                    }
+                }
+            }
+            else if (Array.IndexOf(IdentifierTags, element.Tag) >= 0 && DicomVRInfo.IsString(element.VR))
+            {
+                foreach (var value in owner.GetStrings(element.Tag))
+                {
+                    AddLiteral(value, literals);
+                }
+            }
+            else if (element.Tag == DicomTags.PatientBirthDate && DicomDate.TryParse(owner.GetString(element.Tag), out var birth))
+            {
+                var d = birth.Value;
+                foreach (var form in new[] { "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "d MMM yyyy", "MMM d, yyyy" })
+                {
+                    literals.Add(d.ToString(form, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        var alternatives = literals.Where(l => l.Length >= 2).OrderByDescending(l => l.Length).Select(Regex.Escape)
+            .Concat(words.OrderByDescending(w => w.Length).Select(w => $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(w)}(?![\p{{L}}\p{{N}}])"))
+            .ToList();
+        if (alternatives.Count == 0)
+        {
+            return new IdentifierScrubber(null, 0);
+        }
+
+        var pattern = new Regex(string.Join('|', alternatives), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
+        return new IdentifierScrubber(pattern, alternatives.Count);
+    }
+
+    /// <summary>The text with every identifier replaced by asterisks; <paramref name="changed"/> tells whether any was found.</summary>
+    public string Scrub(string text, out bool changed)
+    {
+        changed = false;
+        if (_pattern is null || text.Length == 0)
+        {
+            return text;
+        }
+
+        var hit = false;
+        var result = _pattern.Replace(text, m =>
+        {
+            hit = true;
+            return new string('*', m.Length);
+        });
+        changed = hit;
+        return result;
+    }
+
+    private static void AddName(string part, HashSet<string> words, HashSet<string> literals)
+    {
+        var trimmed = part.Trim().Trim('.', ',');
+        if (trimmed.Length < 2)
+        {
+            return;
+        }
+
+        // Short names only as whole words; longer ones anywhere (also glued to other words).
+        if (trimmed.Length < 4)
+        {
+            words.Add(trimmed);
+        }
+        else
+        {
+            literals.Add(trimmed);
+        }
+    }
+
+    private static void AddLiteral(string value, HashSet<string> literals)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length >= 2)
+        {
+            literals.Add(trimmed);
+            foreach (var line in trimmed.Split(['^', '\r', '\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (line.Length >= 4)
+                {
+                    literals.Add(line);
+                }
+            }
+        }
+    }
+
+    /// <summary>For tests and logs: a count only, never the identifiers.</summary>
+    public override string ToString() => new StringBuilder("IdentifierScrubber(").Append(Count).Append(')').ToString();
+}

@@ -1,0 +1,61 @@
+namespace Telerad.Deidentification;
+
+/// <summary>
+/// What must not be de-identified automatically: images that carry or may carry burned-in text
+/// (PS3.15 E.3.1 Clean Pixel Data is not automated here), encapsulated documents (a PDF or CDA can hold
+/// PHI anywhere), and instances without the UIDs that identify them.
+/// </summary>
+internal static class Screening
+{
+    /// <summary>Modalities whose images commonly carry burned-in text (ultrasound, photos, endoscopy, captures).</summary>
+    private static readonly HashSet<string> AtRiskModalities = new(StringComparer.Ordinal) { "US", "XC", "ES", "OT", "SC", "GM", "DOC" };
+
+    private const string SecondaryCaptureRoot = "1.2.840.10008.5.1.4.1.1.7";
+
+    public static QuarantineReason? Check(DicomDataset dataset, DeidentificationProfile profile)
+    {
+        foreach (var tag in new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPClassUID })
+        {
+            if (string.IsNullOrEmpty(dataset.GetUid(tag)))
+            {
+                return new QuarantineReason(QuarantineReason.MissingIdentifiers, $"The instance has no {DicomDictionary.KeywordOf(tag)}.");
+            }
+        }
+
+        if (dataset.Contains(DicomTags.EncapsulatedDocument))
+        {
+            return new QuarantineReason(QuarantineReason.UnsupportedContent,
+                "Encapsulated documents (PDF, CDA, STL ...) can carry PHI anywhere in their content and are not de-identified automatically.");
+        }
+
+        if (!dataset.Contains(DicomTags.PixelData) && !dataset.Contains(DicomTags.FloatPixelData) && !dataset.Contains(DicomTags.DoubleFloatPixelData))
+        {
+            return null; // no image: nothing burned in
+        }
+
+        var burnedIn = dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim().ToUpperInvariant();
+        if (burnedIn == "NO")
+        {
+            return null;
+        }
+
+        var rule = RegionBlanking.Find(dataset, profile);
+        if (burnedIn == "YES")
+        {
+            return rule is null
+                ? new QuarantineReason(QuarantineReason.BurnedInAnnotation, "Burned In Annotation is YES and no region blanking rule of the profile matches this device.")
+                : null;
+        }
+
+        var modality = dataset.GetString(DicomTags.Modality)?.Trim().ToUpperInvariant() ?? string.Empty;
+        var sopClass = dataset.GetUid(DicomTags.SOPClassUID) ?? string.Empty;
+        var atRisk = AtRiskModalities.Contains(modality) || sopClass.StartsWith(SecondaryCaptureRoot, StringComparison.Ordinal);
+        if (atRisk && rule is null)
+        {
+            return new QuarantineReason(QuarantineReason.BurnedInAnnotationRisk,
+                $"Modality {(modality.Length > 0 ? modality : "(none)")} images often carry burned-in text and Burned In Annotation is not NO; no region blanking rule matches.");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text;
+
+namespace Telerad.Deidentification;
+
+/// <summary>
+/// What happens to a public attribute that PS3.15 Table E.1-1 does not list. Allow-list thinking: it is
+/// kept only if its VR cannot carry free text (numbers, codes, binary, AT) or it is on the reviewed
+/// keep-list (Policy/keep-list.csv, each entry with its reason); every other text, date and time
+/// attribute is removed. Sequences are kept and their items cleaned. UIDs that name a class (SOP class,
+/// transfer syntax) or a standard-defined value are kept; any other UID is replaced like a U action.
+/// </summary>
+internal static class RetentionRules
+{
+    private static readonly Lazy<FrozenSet<DicomTag>> KeepList = new(LoadKeepList);
+
+    /// <summary>UID attributes whose values are classes or standard definitions, never instances.</summary>
+    private static readonly FrozenSet<DicomTag> ClassUids = new[]
+    {
+        DicomTags.SOPClassUID,
+        DicomTags.ReferencedSOPClassUID,
+        DicomTags.MediaStorageSOPClassUID,
+        DicomTags.ReferencedSOPClassUIDInFile,
+        DicomTags.TransferSyntaxUID,
+        DicomTags.ReferencedTransferSyntaxUIDInFile,
+        DicomTags.CodingSchemeUID,
+        DicomTags.ContextUID,
+        DicomTags.MappingResourceUID,
+    }.ToFrozenSet();
+
+    public enum Disposition
+    {
+        Remove,
+        Keep,
+        KeepAndScrub,
+        KeepSequence,
+        MapUid,
+    }
+
+    public static Disposition ForUnlisted(DicomTag tag, DicomVR vr, string? uidValue)
+    {
+        var dictionaryVR = vr == DicomVR.UN ? DicomDictionary.Find(tag)?.VR ?? DicomVR.UN : vr;
+        switch (dictionaryVR)
+        {
+            case DicomVR.SQ:
+                return Disposition.KeepSequence;
+            case DicomVR.US or DicomVR.SS or DicomVR.UL or DicomVR.SL or DicomVR.UV or DicomVR.SV or DicomVR.FL or DicomVR.FD
+                or DicomVR.DS or DicomVR.IS or DicomVR.AT or DicomVR.CS
+                or DicomVR.OB or DicomVR.OW or DicomVR.OF or DicomVR.OD or DicomVR.OL or DicomVR.OV:
+                return Disposition.Keep;
+            case DicomVR.UI:
+                if (ClassUids.Contains(tag) || (uidValue is not null && uidValue.StartsWith("1.2.840.10008.", StringComparison.Ordinal)))
+                {
+                    return Disposition.Keep;
+                }
+
+                return Disposition.MapUid;
+            case DicomVR.UN:
+                return Disposition.Remove; // not in the dictionary either: nothing says what it holds
+            default:
+                return KeepList.Value.Contains(tag) ? Disposition.KeepAndScrub : Disposition.Remove;
+        }
+    }
+
+    public static IReadOnlyCollection<DicomTag> KeepListTags => KeepList.Value;
+
+    private static FrozenSet<DicomTag> LoadKeepList()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telerad.Deidentification.Policy.keep-list.csv")
+            ?? throw new InvalidOperationException("The keep-list is missing from the build.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var tags = new HashSet<DicomTag>();
+        foreach (var row in CsvTable.Parse(reader.ReadToEnd()))
+        {
+            if (!DicomDictionary.TryGetTag(row["keyword"], out var tag))
+            {
+                throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which is not a dictionary keyword.");
+            }
+
+            if (ConfidentialityProfileTable.Standard.Find(tag) is not null)
+            {
+                throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which Table E.1-1 already decides.");
+            }
+
+            tags.Add(tag);
+        }
+
+        return tags.ToFrozenSet();
+    }
+}
