@@ -20,8 +20,9 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, SafePri
 
     public void Rewrite(DicomDataset source, DicomDataset target, int depth)
     {
-        foreach (var item in source)
+        foreach (var read in source)
         {
+            var item = read is DicomElement { VR: DicomVR.UN } unknown && !read.Tag.IsPrivate ? UnknownVR.Resolve(unknown) : read;
             var tag = item.Tag;
             if (tag.IsGroupLength || tag.Group is 0x0000 or 0x0002 or 0x0004 || tag.IsIllegalOddGroup || AlwaysRemoved.Contains(tag))
             {
@@ -143,6 +144,22 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, SafePri
             case RetentionRules.Disposition.KeepSequence when item is DicomSequence sequence:
                 context.Count("unlisted-kept");
                 RewriteSequence(sequence, target, depth);
+                break;
+            case RetentionRules.Disposition.Empty:
+                context.Count("unlisted-emptied");
+                target.Set(new DicomElement(item.Tag, item.VR, DicomValue.Empty));
+                break;
+            case RetentionRules.Disposition.Dummy:
+                context.Count("unlisted-dummy");
+                if (context.Profile.Has(DeidentificationOption.CleanStructuredContent))
+                {
+                    ScrubText(source, target, (DicomElement)item);
+                }
+                else
+                {
+                    SetDummy(source, target, (DicomElement)item);
+                }
+
                 break;
             case RetentionRules.Disposition.MapUid:
                 context.Count("U");

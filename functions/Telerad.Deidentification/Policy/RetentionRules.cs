@@ -29,9 +29,14 @@ internal static class RetentionRules
         DicomTags.MappingResourceUID,
     }.ToFrozenSet();
 
+    /// <summary>Unlisted text that IODs require to be non-empty when present (Type 1C): SR content item values.</summary>
+    private static readonly FrozenSet<DicomTag> DummyWhenPresent = new[] { DicomTags.TextValue }.ToFrozenSet();
+
     public enum Disposition
     {
         Remove,
+        Empty,
+        Dummy,
         Keep,
         KeepAndScrub,
         KeepSequence,
@@ -59,7 +64,14 @@ internal static class RetentionRules
             case DicomVR.UN:
                 return Disposition.Remove; // not in the dictionary either: nothing says what it holds
             default:
-                return KeepList.Value.Contains(tag) ? Disposition.KeepAndScrub : Disposition.Remove;
+                if (KeepList.Value.Contains(tag))
+                {
+                    return Disposition.KeepAndScrub;
+                }
+
+                // Text, dates and times the table does not list lose their content but keep their place, so that
+                // Type 1 and 2 attributes of the IOD stay present: a dummy where content is mandatory, else empty.
+                return DummyWhenPresent.Contains(tag) ? Disposition.Dummy : Disposition.Empty;
         }
     }
 
