@@ -18,13 +18,17 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, SafePri
         DataSetTrailingPadding,
     ];
 
+    /// <summary>Curve groups 5000-501E and overlay groups 6000-601E go whole (Clean Graphics is not implemented).</summary>
+    private static bool IsCurveOrOverlay(DicomTag tag) =>
+        (tag.Group & 1) == 0 && (tag.Group is >= 0x5000 and <= 0x501E || tag.Group is >= 0x6000 and <= 0x601E);
+
     public void Rewrite(DicomDataset source, DicomDataset target, int depth)
     {
         foreach (var read in source)
         {
             var item = read is DicomElement { VR: DicomVR.UN } unknown && !read.Tag.IsPrivate ? UnknownVR.Resolve(unknown) : read;
             var tag = item.Tag;
-            if (tag.IsGroupLength || tag.Group is 0x0000 or 0x0002 or 0x0004 || tag.IsIllegalOddGroup || AlwaysRemoved.Contains(tag))
+            if (tag.IsGroupLength || tag.Group is 0x0000 or 0x0002 or 0x0004 || tag.IsIllegalOddGroup || AlwaysRemoved.Contains(tag) || IsCurveOrOverlay(tag))
             {
                 context.Count("X");
                 continue;

@@ -27,9 +27,20 @@ public sealed class Deidentifier
     public DeidentificationResult Deidentify(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (Screening.Check(dataset, _profile) is { } quarantine)
+        var screening = Screening.Check(dataset, _profile);
+        if (screening.Quarantine is { } quarantine)
         {
-            return new DeidentificationResult { Outcome = DeidentificationOutcome.Quarantined, Quarantine = quarantine };
+            return Quarantined(quarantine);
+        }
+
+        BlankedPixelValue? blanked = null;
+        if (screening.BlankWith is { } rule)
+        {
+            (blanked, var problem) = BlankedPixelValue.Create(dataset, rule.Regions);
+            if (blanked is null)
+            {
+                return Quarantined(new QuarantineReason(QuarantineReason.BurnedInAnnotation, $"A region blanking rule matches, but {problem}."));
+            }
         }
 
         var mapper = new KeyedMapper(_keys.PseudonymKey);
@@ -46,6 +57,13 @@ public sealed class Deidentifier
 
         var output = new DicomDataset();
         new DatasetRewriter(_table, _safePrivate, context).Rewrite(dataset, output, depth: 0);
+        if (blanked is not null && output[DicomTags.PixelData] is DicomElement pixels)
+        {
+            output.Set(new DicomElement(DicomTags.PixelData, pixels.VR, blanked));
+            output.SetString(DicomTags.BurnedInAnnotation, "NO", DicomVR.CS);
+            context.Count("regions-blanked");
+        }
+
         PatientAgeFiller.AddIfMissing(dataset, output, _profile);
         Marks.Add(output, _profile);
 
@@ -75,6 +93,9 @@ public sealed class Deidentifier
             SeriesInstanceUid = output.GetUid(DicomTags.SeriesInstanceUID),
         };
     }
+
+    private static DeidentificationResult Quarantined(QuarantineReason reason) =>
+        new() { Outcome = DeidentificationOutcome.Quarantined, Quarantine = reason };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -12,8 +12,21 @@ internal static class Screening
 
     private const string SecondaryCaptureRoot = "1.2.840.10008.5.1.4.1.1.7";
 
-    public static QuarantineReason? Check(DicomDataset dataset, DeidentificationProfile profile)
+    /// <summary>Pass, quarantine (with the reason) or blank with the profile's matching rule first.</summary>
+    public sealed record Decision(QuarantineReason? Quarantine, RegionBlankingRule? BlankWith)
     {
+        public static Decision Pass { get; } = new(null, null);
+    }
+
+    public static Decision Check(DicomDataset dataset, DeidentificationProfile profile)
+    {
+        var reason = Reason(dataset, profile, out var rule);
+        return reason is not null ? new Decision(reason, null) : rule is not null ? new Decision(null, rule) : Decision.Pass;
+    }
+
+    private static QuarantineReason? Reason(DicomDataset dataset, DeidentificationProfile profile, out RegionBlankingRule? blankWith)
+    {
+        blankWith = null;
         foreach (var tag in new[] { DicomTags.SOPInstanceUID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPClassUID })
         {
             if (string.IsNullOrEmpty(dataset.GetUid(tag)))
@@ -42,6 +55,7 @@ internal static class Screening
         var rule = RegionBlanking.Find(dataset, profile);
         if (burnedIn == "YES")
         {
+            blankWith = rule;
             return rule is null
                 ? new QuarantineReason(QuarantineReason.BurnedInAnnotation, "Burned In Annotation is YES and no region blanking rule of the profile matches this device.")
                 : null;
@@ -56,6 +70,7 @@ internal static class Screening
                 $"Modality {(modality.Length > 0 ? modality : "(none)")} images often carry burned-in text and Burned In Annotation is not NO; no region blanking rule matches.");
         }
 
+        blankWith = atRisk ? rule : null;
         return null;
     }
 }

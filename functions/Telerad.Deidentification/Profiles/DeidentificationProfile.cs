@@ -47,6 +47,11 @@ public sealed record DeidentificationProfile
             throw new ArgumentException($"Profile '{Name}': the Full Dates and Modified Dates options exclude each other.");
         }
 
+        if (Has(DeidentificationOption.CleanGraphics))
+        {
+            throw new ArgumentException($"Profile '{Name}': the Clean Graphics option is not supported; overlays, curves and graphic annotations are removed instead.");
+        }
+
         if (MinDateShiftDays < 1 || MaxDateShiftDays < MinDateShiftDays || MaxDateShiftDays > 36500)
         {
             throw new ArgumentException($"Profile '{Name}': date shift range must be 1 <= min <= max <= 36500 days.");
