@@ -1,0 +1,173 @@
+using JpegLibrary;
+
+namespace Telerad.Dicom;
+
+/// <summary>
+/// JPEG (ITU T.81) for DICOM's JPEG Baseline (process 1), Extended (2 and 4, 12-bit) and Lossless (14, any
+/// predictor; SV1) syntaxes, decoded with the managed JpegLibrary. Colour follows dcmtk's dcmdjpeg default
+/// (colour conversion "by photometric interpretation"): a 3-component frame whose Photometric Interpretation
+/// is YBR_FULL, YBR_FULL_422 or YBR_PARTIAL_422 is converted from YCbCr to RGB (T.871 / JFIF equations in
+/// IJG's fixed-point form) and reported as RGB; any other frame keeps its component values whatever APP14
+/// or JFIF markers say. Subsampled chroma is upsampled as IJG does by default ("fancy" triangle filter).
+/// </summary>
+public sealed class JpegCodec : IPixelCodec
+{
+    public IReadOnlyCollection<string> TransferSyntaxUids { get; } =
+    [
+        "1.2.840.10008.1.2.4.50", // JPEG Baseline (Process 1)
+        "1.2.840.10008.1.2.4.51", // JPEG Extended (Process 2 & 4)
+        "1.2.840.10008.1.2.4.57", // JPEG Lossless, Non-Hierarchical (Process 14)
+        "1.2.840.10008.1.2.4.70", // JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])
+    ];
+
+    public bool IsAvailable => true;
+
+    public string? UnavailableReason => null;
+
+    public NativeFrame Decode(ReadOnlySpan<byte> encodedFrame, PixelDataInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var stream = JpegStreamInfo.Parse(encodedFrame);
+        CheckSupported(stream);
+        var planes = DecodePlanes(encodedFrame, stream);
+        var width = stream.Width;
+        var height = stream.Height;
+        var components = stream.Components.Length;
+        if (stream.IsLossless && stream.PointTransform > 0)
+        {
+            foreach (var plane in planes)
+            {
+                JpegPlanes.ShiftLeft(plane, stream.PointTransform); // T.81 H.2.2: output = decoded << Pt
+            }
+        }
+
+        if (!stream.IsLossless)
+        {
+            foreach (var plane in planes)
+            {
+                JpegPlanes.Clamp(plane, (1 << stream.Precision) - 1);
+            }
+        }
+
+        var photometric = info.PhotometricInterpretation;
+        if (components == 3 && photometric is "YBR_FULL" or "YBR_FULL_422" or "YBR_PARTIAL_422")
+        {
+            if (info.PixelRepresentation == 1)
+            {
+                throw new PixelDecodeException("YCbCr to RGB conversion of signed JPEG data is not defined", PixelDecodeFailure.Unsupported);
+            }
+
+            JpegColor.YCbCrToRgb(planes[0], planes[1], planes[2], stream.Precision);
+            photometric = "RGB";
+        }
+
+        var bitsAllocated = stream.Precision <= 8 ? 8 : 16;
+        var data = JpegPlanes.Interleave(planes, width * height, bitsAllocated);
+        if (width != info.Columns || height != info.Rows || components != info.SamplesPerPixel)
+        {
+            throw new PixelDecodeException(
+                $"The JPEG frame is {width}x{height} with {components} component(s); the data set says {info.Columns}x{info.Rows} with {info.SamplesPerPixel}",
+                PixelDecodeFailure.Corrupt);
+        }
+
+        return new NativeFrame(data, bitsAllocated, 0, photometric);
+    }
+
+    /// <summary>Rejects, with a reason, what JpegLibrary 0.4.32 does not decode or decodes wrongly.</summary>
+    private static void CheckSupported(JpegStreamInfo stream)
+    {
+        var process = stream.StartOfFrame switch
+        {
+            5 or 6 or 7 or 13 or 14 or 15 => "hierarchical",
+            11 => "arithmetic-coded lossless",
+            _ => null,
+        };
+        if (process is not null)
+        {
+            throw new PixelDecodeException($"JPEG SOF{stream.StartOfFrame} ({process}) is not supported by the JPEG decoder", PixelDecodeFailure.Unsupported);
+        }
+
+        if (stream.Precision is < 2 or > 16 || (!stream.IsLossless && stream.Precision is not (8 or 12)))
+        {
+            throw new PixelDecodeException($"JPEG sample precision {stream.Precision} is not supported for SOF{stream.StartOfFrame}", PixelDecodeFailure.Unsupported);
+        }
+
+        // JpegLibrary 0.4.32 predicts the first line of a scan (and of each restart interval) with the chosen
+        // predictor and 2^(P-1) for the samples above, where T.81 H.1.2.1 uses Ra; and it computes predictors
+        // in 16-bit signed arithmetic, so averaging predictors overflow for 16-bit samples of 32768 and up.
+        // Both give wrong pixels silently (checked against dcmtk), so such streams are refused, with a reason.
+        if (stream.IsLossless && stream.Predictor is 2 or 3 or 6 or 7)
+        {
+            throw new PixelDecodeException($"JPEG Lossless selection value {stream.Predictor} is not decoded correctly by JpegLibrary (first-line prediction, T.81 H.1.2.1)", PixelDecodeFailure.Unsupported);
+        }
+
+        if (stream.IsLossless && stream.Predictor == 5 && stream.Precision == 16)
+        {
+            throw new PixelDecodeException("JPEG Lossless selection value 5 at 16-bit precision overflows in JpegLibrary's 16-bit prediction", PixelDecodeFailure.Unsupported);
+        }
+
+        if (stream.IsLossless && stream.Predictor != 1 && stream.RestartInterval > 0)
+        {
+            throw new PixelDecodeException($"JPEG Lossless selection value {stream.Predictor} with restart intervals is not decoded correctly by JpegLibrary", PixelDecodeFailure.Unsupported);
+        }
+
+        if (stream.Components.Length is not (1 or 3 or 4))
+        {
+            throw new PixelDecodeException($"A JPEG frame with {stream.Components.Length} components is not supported", PixelDecodeFailure.Unsupported);
+        }
+    }
+
+    private static short[][] DecodePlanes(ReadOnlySpan<byte> encodedFrame, JpegStreamInfo stream)
+    {
+        var writer = new PlaneWriter(stream.Width, stream.Height, stream.Components.Length);
+        try
+        {
+            var decoder = new JpegDecoder();
+            decoder.SetInput(encodedFrame.ToArray());
+            decoder.Identify();
+            decoder.SetOutputWriter(writer);
+            decoder.Decode();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NotSupportedException)
+        {
+            throw new PixelDecodeException($"The JPEG decoder rejected the frame: {ex.GetType().Name}", PixelDecodeFailure.Corrupt);
+        }
+
+        var planes = writer.Planes;
+        var maxH = stream.Components.Max(c => c.Horizontal);
+        var maxV = stream.Components.Max(c => c.Vertical);
+        for (var c = 0; c < planes.Length; c++)
+        {
+            var (_, h, v) = stream.Components[c];
+            if (h != maxH || v != maxV)
+            {
+                JpegUpsampling.Refine(planes[c], stream.Width, stream.Height, maxH / h, maxV / v);
+            }
+        }
+
+        return planes;
+    }
+
+    /// <summary>Collects JpegLibrary's 8x8 output blocks into one full-size plane per component.</summary>
+    private sealed class PlaneWriter(int width, int height, int components) : JpegBlockOutputWriter
+    {
+        public short[][] Planes { get; } = [.. Enumerable.Range(0, components).Select(_ => new short[width * height])];
+
+        public override void WriteBlock(ref short blockRef, int componentIndex, int x, int y)
+        {
+            if ((uint)componentIndex >= (uint)Planes.Length || x >= width || y >= height)
+            {
+                return;
+            }
+
+            var block = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref blockRef, 64);
+            var plane = Planes[componentIndex];
+            var columns = Math.Min(8, width - x);
+            var rows = Math.Min(8, height - y);
+            for (var r = 0; r < rows; r++)
+            {
+                block.Slice(r * 8, columns).CopyTo(plane.AsSpan(((y + r) * width) + x, columns));
+            }
+        }
+    }
+}
