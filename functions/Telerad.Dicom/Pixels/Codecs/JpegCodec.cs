@@ -4,7 +4,10 @@ namespace Telerad.Dicom;
 
 /// <summary>
 /// JPEG (ITU T.81) for DICOM's JPEG Baseline (process 1), Extended (2 and 4, 12-bit) and Lossless (14, any
-/// predictor; SV1) syntaxes, decoded with the managed JpegLibrary. Colour follows dcmtk's dcmdjpeg default
+/// predictor; SV1) syntaxes. DCT processes are decoded with the managed JpegLibrary; lossless (SOF3) with
+/// <see cref="JpegLosslessDecoder"/>, because JpegLibrary 0.4.32 gets selection values 2, 3, 5 (16-bit), 6 and 7
+/// and restart intervals wrong (checked against dcmtk: it predicts a scan's first line from 2^(P-1) where
+/// T.81 H.1.2.1 uses Ra, and computes predictions in 16-bit signed arithmetic). Colour follows dcmtk's dcmdjpeg default
 /// (colour conversion "by photometric interpretation"): a 3-component frame whose Photometric Interpretation
 /// is YBR_FULL, YBR_FULL_422 or YBR_PARTIAL_422 is converted from YCbCr to RGB (T.871 / JFIF equations in
 /// IJG's fixed-point form) and reported as RGB; any other frame keeps its component values whatever APP14
@@ -29,18 +32,10 @@ public sealed class JpegCodec : IPixelCodec
         ArgumentNullException.ThrowIfNull(info);
         var stream = JpegStreamInfo.Parse(encodedFrame);
         CheckSupported(stream);
-        var planes = DecodePlanes(encodedFrame, stream);
+        var planes = stream.IsLossless ? JpegLosslessDecoder.Decode(encodedFrame, stream) : DecodePlanes(encodedFrame, stream);
         var width = stream.Width;
         var height = stream.Height;
         var components = stream.Components.Length;
-        if (stream.IsLossless && stream.PointTransform > 0)
-        {
-            foreach (var plane in planes)
-            {
-                JpegPlanes.ShiftLeft(plane, stream.PointTransform); // T.81 H.2.2: output = decoded << Pt
-            }
-        }
-
         if (!stream.IsLossless)
         {
             foreach (var plane in planes)
@@ -90,25 +85,6 @@ public sealed class JpegCodec : IPixelCodec
         if (stream.Precision is < 2 or > 16 || (!stream.IsLossless && stream.Precision is not (8 or 12)))
         {
             throw new PixelDecodeException($"JPEG sample precision {stream.Precision} is not supported for SOF{stream.StartOfFrame}", PixelDecodeFailure.Unsupported);
-        }
-
-        // JpegLibrary 0.4.32 predicts the first line of a scan (and of each restart interval) with the chosen
-        // predictor and 2^(P-1) for the samples above, where T.81 H.1.2.1 uses Ra; and it computes predictors
-        // in 16-bit signed arithmetic, so averaging predictors overflow for 16-bit samples of 32768 and up.
-        // Both give wrong pixels silently (checked against dcmtk), so such streams are refused, with a reason.
-        if (stream.IsLossless && stream.Predictor is 2 or 3 or 6 or 7)
-        {
-            throw new PixelDecodeException($"JPEG Lossless selection value {stream.Predictor} is not decoded correctly by JpegLibrary (first-line prediction, T.81 H.1.2.1)", PixelDecodeFailure.Unsupported);
-        }
-
-        if (stream.IsLossless && stream.Predictor == 5 && stream.Precision == 16)
-        {
-            throw new PixelDecodeException("JPEG Lossless selection value 5 at 16-bit precision overflows in JpegLibrary's 16-bit prediction", PixelDecodeFailure.Unsupported);
-        }
-
-        if (stream.IsLossless && stream.Predictor != 1 && stream.RestartInterval > 0)
-        {
-            throw new PixelDecodeException($"JPEG Lossless selection value {stream.Predictor} with restart intervals is not decoded correctly by JpegLibrary", PixelDecodeFailure.Unsupported);
         }
 
         if (stream.Components.Length is not (1 or 3 or 4))

@@ -13,14 +13,6 @@ internal static class JpegPlanes
         }
     }
 
-    public static void ShiftLeft(short[] plane, int bits)
-    {
-        for (var i = 0; i < plane.Length; i++)
-        {
-            plane[i] = (short)(plane[i] << bits);
-        }
-    }
-
     /// <summary>Component planes to interleaved little-endian samples of 8 or 16 bits.</summary>
     public static byte[] Interleave(short[][] planes, int pixels, int bitsAllocated)
     {

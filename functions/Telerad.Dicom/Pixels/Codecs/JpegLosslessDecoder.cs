@@ -1,0 +1,252 @@
+using System.Buffers.Binary;
+
+namespace Telerad.Dicom;
+
+/// <summary>
+/// JPEG lossless, Huffman coded (T.81 Annex H, process 14; SOF3), all seven predictors, point transform,
+/// restart intervals, interleaved or one-scan-per-component. Used instead of JpegLibrary for SOF3 because
+/// JpegLibrary 0.4.32 predicts the first line wrongly for selection values 2, 3, 6, 7 and overflows its 16-bit
+/// prediction for 5-7 (see <see cref="JpegCodec"/>); the result equals dcmtk's for every variant it writes.
+/// </summary>
+internal static class JpegLosslessDecoder
+{
+    /// <summary>One plane of reconstructed samples (already shifted left by the point transform) per component.</summary>
+    public static short[][] Decode(ReadOnlySpan<byte> data, JpegStreamInfo stream)
+    {
+        if (stream.Components.Any(c => c.Horizontal != 1 || c.Vertical != 1))
+        {
+            throw new PixelDecodeException("JPEG Lossless with subsampled components is not supported", PixelDecodeFailure.Unsupported);
+        }
+
+        var width = stream.Width;
+        var height = stream.Height;
+        if (width == 0 || height == 0)
+        {
+            throw new PixelDecodeException("The JPEG frame header gives no size (DNL is not supported)", PixelDecodeFailure.Unsupported);
+        }
+
+        var planes = stream.Components.Select(_ => new ushort[width * height]).ToArray();
+        var tables = new JpegHuffmanTable?[4];
+        var restartInterval = 0;
+        var position = 2;
+        var scans = 0;
+        while (position + 4 <= data.Length)
+        {
+            if (data[position] != 0xFF)
+            {
+                position++;
+                continue;
+            }
+
+            var marker = data[position + 1];
+            if (marker is 0xFF || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x00 || marker == 0x01)
+            {
+                position += marker == 0xFF ? 1 : 2;
+                continue;
+            }
+
+            if (marker == 0xD9)
+            {
+                break;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16BigEndian(data[(position + 2)..]);
+            if (length < 2 || position + 2 + length > data.Length)
+            {
+                throw Corrupt("A JPEG marker segment runs past the end of the data");
+            }
+
+            var segment = data.Slice(position + 4, length - 2);
+            position += 2 + length;
+            switch (marker)
+            {
+                case 0xC4:
+                    ReadHuffmanTables(segment, tables);
+                    break;
+                case 0xDD:
+                    restartInterval = segment.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(segment) : 0;
+                    break;
+                case 0xDA:
+                    position = DecodeScan(data, position, segment, stream, tables, restartInterval, planes);
+                    scans++;
+                    break;
+                default:
+                    break; // SOF (already parsed), APPn, COM, DQT ...
+            }
+        }
+
+        if (scans == 0)
+        {
+            throw Corrupt("The JPEG data has no scan");
+        }
+
+        return [.. planes.Select(p => System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, short>(p.AsSpan()).ToArray())];
+    }
+
+    private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, JpegHuffmanTable?[] tables)
+    {
+        while (segment.Length >= 17)
+        {
+            var tableClass = segment[0] >> 4;
+            var id = segment[0] & 15;
+            var counts = segment.Slice(1, 16);
+            var total = 0;
+            foreach (var c in counts)
+            {
+                total += c;
+            }
+
+            if (segment.Length < 17 + total || id > 3)
+            {
+                throw Corrupt("A JPEG Huffman table is truncated or has a bad identifier");
+            }
+
+            if (tableClass == 0)
+            {
+                tables[id] = new JpegHuffmanTable(counts, segment.Slice(17, total)); // lossless uses the DC tables (H.1.1)
+            }
+
+            segment = segment[(17 + total)..];
+        }
+    }
+
+    /// <summary>Decodes one scan; returns the position after its entropy-coded data.</summary>
+    private static int DecodeScan(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> header, JpegStreamInfo stream, JpegHuffmanTable?[] tables, int restartInterval, ushort[][] planes)
+    {
+        var count = header.Length > 0 ? header[0] : 0;
+        if (count < 1 || count > planes.Length || header.Length < 1 + (2 * count) + 3)
+        {
+            throw Corrupt("A JPEG scan header is malformed");
+        }
+
+        var components = new int[count];
+        var scanTables = new JpegHuffmanTable[count];
+        for (var i = 0; i < count; i++)
+        {
+            var id = header[1 + (2 * i)];
+            components[i] = Array.FindIndex(stream.Components, c => c.Id == id);
+            var table = tables[header[2 + (2 * i)] >> 4];
+            if (components[i] < 0 || table is null)
+            {
+                throw Corrupt("A JPEG scan names an unknown component or Huffman table");
+            }
+
+            scanTables[i] = table;
+        }
+
+        var predictor = header[1 + (2 * count)];
+        var pointTransform = header[3 + (2 * count)] & 15;
+        if (predictor is < 1 or > 7)
+        {
+            throw new PixelDecodeException($"JPEG Lossless selection value {predictor} is not valid (1-7)", PixelDecodeFailure.Corrupt);
+        }
+
+        var precision = stream.Precision;
+        var width = stream.Width;
+        var height = stream.Height;
+        var reader = new JpegBitReader(data, position);
+        var initial = 1 << (precision - pointTransform - 1);
+        var mask = (1 << 16) - 1; // T.81 H.2.1: reconstruction is modulo 2^16
+        var mcusLeft = restartInterval;
+        var firstLineRow = 0;   // the row whose samples after firstLineColumn are predicted from Ra only
+        var firstLineColumn = 0;
+
+        // Reconstructed values, before the point transform shift, are kept in the planes and shifted at the end.
+        for (var row = 0; row < height; row++)
+        {
+            for (var column = 0; column < width; column++)
+            {
+                if (restartInterval > 0)
+                {
+                    if (mcusLeft == 0)
+                    {
+                        reader.Restart();
+                        mcusLeft = restartInterval;
+                        firstLineRow = row;
+                        firstLineColumn = column;
+                    }
+
+                    mcusLeft--;
+                }
+
+                var at = (row * width) + column;
+                for (var c = 0; c < count; c++)
+                {
+                    var plane = planes[components[c]];
+                    var category = scanTables[c].Decode(ref reader);
+                    int difference;
+                    if (category == 0)
+                    {
+                        difference = 0;
+                    }
+                    else if (category == 16)
+                    {
+                        difference = 32768;
+                    }
+                    else if (category < 16)
+                    {
+                        var bits = reader.Receive(category);
+                        difference = bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits; // T.81 F.2.2.1 EXTEND
+                    }
+                    else
+                    {
+                        throw Corrupt("A JPEG lossless difference category is above 16");
+                    }
+
+                    int prediction;
+                    if (row == firstLineRow && column == firstLineColumn)
+                    {
+                        prediction = initial;
+                    }
+                    else if (row == firstLineRow)
+                    {
+                        prediction = plane[at - 1];
+                    }
+                    else if (column == 0)
+                    {
+                        prediction = plane[at - width];
+                    }
+                    else
+                    {
+                        int ra = plane[at - 1], rb = plane[at - width], rc = plane[at - width - 1];
+                        prediction = predictor switch
+                        {
+                            1 => ra,
+                            2 => rb,
+                            3 => rc,
+                            4 => ra + rb - rc,
+                            5 => ra + ((rb - rc) >> 1),
+                            6 => rb + ((ra - rc) >> 1),
+                            _ => (ra + rb) >> 1,
+                        };
+                    }
+
+                    plane[at] = (ushort)((prediction + difference) & mask);
+                }
+            }
+        }
+
+        if (pointTransform > 0)
+        {
+            foreach (var index in components)
+            {
+                var plane = planes[index];
+                for (var i = 0; i < plane.Length; i++)
+                {
+                    plane[i] = (ushort)(plane[i] << pointTransform);
+                }
+            }
+        }
+
+        // Continue after the scan: find the next marker from where the reader stopped.
+        var next = Math.Max(position, reader.Position);
+        while (next + 1 < data.Length && !(data[next] == 0xFF && data[next + 1] is not (0x00 or 0xFF) and not (>= 0xD0 and <= 0xD7)))
+        {
+            next++;
+        }
+
+        return next;
+    }
+
+    private static PixelDecodeException Corrupt(string message) => new(message, PixelDecodeFailure.Corrupt);
+}
