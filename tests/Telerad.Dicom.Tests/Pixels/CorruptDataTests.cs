@@ -14,7 +14,7 @@ public sealed class CorruptDataTests
         using var file = DicomFile.Open(Path.Combine(TestData.PydicomTestFiles, name));
         var good = DicomPixelData.Create(file).GetFrameBytes(0).ToArray();
         var random = new Random(1234);
-        for (var trial = 0; trial < 300; trial++)
+        for (var trial = 0; trial < 1000; trial++)
         {
             var bytes = (byte[])good.Clone();
             if (trial % 3 == 0)

@@ -104,12 +104,18 @@ public sealed class JpegCodec : IPixelCodec
             decoder.SetOutputWriter(writer);
             decoder.Decode();
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NotSupportedException)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or PixelDecodeException))
         {
+            // JpegLibrary reports bad data with a variety of exceptions (InvalidData, IndexOutOfRange, DivideByZero ...).
             throw new PixelDecodeException($"The JPEG decoder rejected the frame: {ex.GetType().Name}", PixelDecodeFailure.Corrupt);
         }
 
         var planes = writer.Planes;
+        if (stream.Components.Any(c => stream.Components.Max(m => m.Horizontal) % c.Horizontal != 0 || stream.Components.Max(m => m.Vertical) % c.Vertical != 0))
+        {
+            throw new PixelDecodeException("JPEG sampling factors that do not divide the largest one are not supported", PixelDecodeFailure.Unsupported);
+        }
+
         var maxH = stream.Components.Max(c => c.Horizontal);
         var maxV = stream.Components.Max(c => c.Vertical);
         for (var c = 0; c < planes.Length; c++)

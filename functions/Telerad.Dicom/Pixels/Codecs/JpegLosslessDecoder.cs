@@ -125,7 +125,8 @@ internal static class JpegLosslessDecoder
         {
             var id = header[1 + (2 * i)];
             components[i] = Array.FindIndex(stream.Components, c => c.Id == id);
-            var table = tables[header[2 + (2 * i)] >> 4];
+            var tableId = header[2 + (2 * i)] >> 4;
+            var table = tableId < tables.Length ? tables[tableId] : null;
             if (components[i] < 0 || table is null)
             {
                 throw Corrupt("A JPEG scan names an unknown component or Huffman table");
@@ -136,6 +137,11 @@ internal static class JpegLosslessDecoder
 
         var predictor = header[1 + (2 * count)];
         var pointTransform = header[3 + (2 * count)] & 15;
+        if (pointTransform >= stream.Precision)
+        {
+            throw Corrupt($"The JPEG point transform {pointTransform} is not below the precision {stream.Precision}");
+        }
+
         if (predictor is < 1 or > 7)
         {
             throw new PixelDecodeException($"JPEG Lossless selection value {predictor} is not valid (1-7)", PixelDecodeFailure.Corrupt);

@@ -75,6 +75,15 @@ internal sealed record JpegStreamInfo(
                 {
                     var spec = segment.Slice(6 + (3 * c), 3);
                     components[c] = (spec[0], spec[1] >> 4, spec[1] & 15);
+                    if (components[c].Item2 is < 1 or > 4 || components[c].Item3 is < 1 or > 4)
+                    {
+                        throw new PixelDecodeException("A JPEG component has a sampling factor outside 1-4", PixelDecodeFailure.Corrupt);
+                    }
+                }
+
+                if (width == 0 || height == 0 || count == 0)
+                {
+                    throw new PixelDecodeException("The JPEG frame header gives no size or no components (DNL is not supported)", PixelDecodeFailure.Corrupt);
                 }
             }
             else if (marker == 0xEE && segment.Length >= 12 && segment[..5].SequenceEqual("Adobe"u8))
