@@ -168,22 +168,23 @@ public sealed class DicomPixelData
 
         try
         {
-            var bytes = GetFrameBytes(frameIndex);
             if (codec is null)
             {
-                return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(bytes.Span, Info));
+                var native = NativeFrameReader.ReadFrame((DicomElement)_pixels, Info, frameIndex, TransferSyntax.IsBigEndian);
+                return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(native, Info)); // a fresh buffer: decoded in place
             }
 
-            var native = codec.Decode(bytes.Span, Info);
+            var bytes = GetFrameBytes(frameIndex);
+            var decoded = codec.Decode(bytes.Span, Info);
             var decodedInfo = Info with
             {
-                BitsAllocated = native.BitsAllocated,
-                BitsStored = Math.Min(Info.BitsStored, native.BitsAllocated),
-                HighBit = Math.Min(Info.HighBit, native.BitsAllocated - 1),
-                PlanarConfiguration = native.PlanarConfiguration,
-                PhotometricInterpretation = native.PhotometricInterpretation,
+                BitsAllocated = decoded.BitsAllocated,
+                BitsStored = Math.Min(Info.BitsStored, decoded.BitsAllocated),
+                HighBit = Math.Min(Info.HighBit, decoded.BitsAllocated - 1),
+                PlanarConfiguration = decoded.PlanarConfiguration,
+                PhotometricInterpretation = decoded.PhotometricInterpretation,
             };
-            return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(native.Data, decodedInfo));
+            return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(decoded.Data, decodedInfo)); // the codec's buffer is reused
         }
         catch (PixelDecodeException ex)
         {

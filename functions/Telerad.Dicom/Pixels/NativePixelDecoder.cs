@@ -10,7 +10,15 @@ namespace Telerad.Dicom;
 /// </summary>
 public static class NativePixelDecoder
 {
-    public static PixelFrame Decode(ReadOnlySpan<byte> frame, PixelDataInfo info)
+    public static PixelFrame Decode(ReadOnlySpan<byte> frame, PixelDataInfo info) => Decode(frame, info, null);
+
+    /// <summary>
+    /// As <see cref="Decode(ReadOnlySpan{byte}, PixelDataInfo)"/>; a codec's fresh buffer that already has the
+    /// output layout (interleaved, exact length) becomes the frame's data without a copy.
+    /// </summary>
+    internal static PixelFrame Decode(byte[] ownedFrame, PixelDataInfo info) => Decode(ownedFrame, info, ownedFrame);
+
+    private static PixelFrame Decode(ReadOnlySpan<byte> frame, PixelDataInfo info, byte[]? reusable)
     {
         ArgumentNullException.ThrowIfNull(info);
         if (frame.Length < info.NativeFrameLength)
@@ -20,7 +28,10 @@ public static class NativePixelDecoder
 
         var type = SampleTypeOf(info);
         var samples = info.Rows * info.Columns * info.SamplesPerPixel;
-        var output = new byte[(long)samples * PixelFrame.SizeOf(type)];
+        var size = (long)samples * PixelFrame.SizeOf(type);
+        var inPlace = reusable is not null && reusable.Length == size && info.BitsAllocated > 1
+            && info.StoredSamplesPerPixel == info.SamplesPerPixel && (info.PlanarConfiguration == 0 || info.SamplesPerPixel == 1);
+        var output = inPlace ? reusable! : new byte[size];
         var photometric = info.PhotometricInterpretation;
         if (info.BitsAllocated == 1)
         {
@@ -35,7 +46,7 @@ public static class NativePixelDecoder
         {
             Interleave(frame, output, info.Rows * info.Columns, info.SamplesPerPixel, PixelFrame.SizeOf(type));
         }
-        else
+        else if (!inPlace)
         {
             frame[..output.Length].CopyTo(output);
         }

@@ -48,7 +48,8 @@ public sealed record PixelDataInfo
 /// <summary>
 /// A frame as a codec returns it: native little-endian bytes laid out as uncompressed Pixel Data would be
 /// (<see cref="PlanarConfiguration"/> and <see cref="PhotometricInterpretation"/> say how, since a codec
-/// may convert colour, e.g. JPEG YBR_FULL_422 to RGB as dcmtk does).
+/// may convert colour, e.g. JPEG YBR_FULL_422 to RGB as dcmtk does). <see cref="Data"/> is handed over to the
+/// caller, who may keep it as the decoded frame's storage: return a fresh array, not a buffer the codec reuses.
 /// </summary>
 public sealed record NativeFrame(byte[] Data, int BitsAllocated, int PlanarConfiguration, string PhotometricInterpretation);
 

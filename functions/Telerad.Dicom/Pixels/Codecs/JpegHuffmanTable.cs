@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Telerad.Dicom;
 
 /// <summary>
@@ -13,6 +15,10 @@ internal sealed class JpegHuffmanTable
     private readonly int[] _maxCode = new int[18];
     private readonly int[] _valueOffset = new int[17];
     private readonly byte[] _symbols;
+
+    // Lossless fast path: for a code plus its extra bits within DifferenceBits, difference << 8 | bits consumed.
+    private const int DifferenceBits = 12;
+    private int[]? _differences;
 
     public JpegHuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> symbols)
     {
@@ -46,7 +52,71 @@ internal sealed class JpegHuffmanTable
         _maxCode[17] = int.MaxValue;
     }
 
+    /// <summary>
+    /// Reads one lossless difference (T.81 H.1.2.2 / F.2.2.1): a category, then that many bits EXTENDed to a signed
+    /// value, 16 meaning 32768. Short code + bits combinations come from one table lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DecodeDifference(ref JpegBitReader reader)
+    {
+        var table = _differences ??= BuildDifferences();
+        var entry = table[reader.Peek(16) >> (16 - DifferenceBits)];
+        if (entry != 0)
+        {
+            reader.Skip(entry & 0xFF);
+            return entry >> 8;
+        }
+
+        var category = Decode(ref reader);
+        if (category == 0)
+        {
+            return 0;
+        }
+
+        if (category >= 16)
+        {
+            return category == 16 ? 32768 : throw new PixelDecodeException("A JPEG lossless difference category is above 16", PixelDecodeFailure.Corrupt);
+        }
+
+        return Extend(reader.Receive(category), category);
+    }
+
+    private static int Extend(int bits, int category) => bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits;
+
+    private int[] BuildDifferences()
+    {
+        var table = new int[1 << DifferenceBits];
+        for (var prefix = 0; prefix < table.Length; prefix++)
+        {
+            var entry = _lookahead[prefix >> (DifferenceBits - LookaheadBits)];
+            if (entry == 0)
+            {
+                continue;
+            }
+
+            var codeLength = entry >> 8;
+            var category = entry & 0xFF;
+            if (category > 16)
+            {
+                continue;
+            }
+
+            var extra = category == 16 ? 0 : category;
+            if (codeLength + extra > DifferenceBits)
+            {
+                continue;
+            }
+
+            var bits = (prefix >> (DifferenceBits - codeLength - extra)) & ((1 << extra) - 1);
+            var difference = category == 0 ? 0 : category == 16 ? 32768 : Extend(bits, category);
+            table[prefix] = (difference << 8) | (codeLength + extra);
+        }
+
+        return table;
+    }
+
     /// <summary>Reads one symbol from the bit reader.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Decode(ref JpegBitReader reader)
     {
         var peek = reader.Peek(16);
@@ -57,6 +127,11 @@ internal sealed class JpegHuffmanTable
             return entry & 0xFF;
         }
 
+        return DecodeLong(ref reader, peek);
+    }
+
+    private int DecodeLong(ref JpegBitReader reader, uint peek)
+    {
         for (var length = LookaheadBits + 1; length <= 16; length++)
         {
             var code = peek >> (16 - length);
@@ -95,6 +170,7 @@ internal ref struct JpegBitReader
 
     public bool HitMarker { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Peek(int count)
     {
         if (_bits < count)
@@ -105,12 +181,14 @@ internal ref struct JpegBitReader
         return (uint)(_buffer >> (64 - count));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Skip(int count)
     {
         _buffer <<= count;
         _bits -= count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Receive(int count)
     {
         var value = (int)Peek(count);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Telerad.Dicom;
@@ -152,12 +153,109 @@ internal static class JpegLosslessDecoder
         var height = stream.Height;
         var reader = new JpegBitReader(data, position);
         var initial = 1 << (precision - pointTransform - 1);
-        var mask = (1 << 16) - 1; // T.81 H.2.1: reconstruction is modulo 2^16
+        if (count == 1 && restartInterval == 0)
+        {
+            DecodeSingleComponent(ref reader, scanTables[0], planes[components[0]], width, height, predictor, initial);
+        }
+        else
+        {
+            DecodeGeneral(ref reader, scanTables, components, planes, width, height, predictor, initial, restartInterval);
+        }
+
+        if (pointTransform > 0)
+        {
+            foreach (var index in components)
+            {
+                var plane = planes[index];
+                for (var i = 0; i < plane.Length; i++)
+                {
+                    plane[i] = (ushort)(plane[i] << pointTransform);
+                }
+            }
+        }
+
+        // Continue after the scan: find the next marker from where the reader stopped.
+        var next = Math.Max(position, reader.Position);
+        while (next + 1 < data.Length && !(data[next] == 0xFF && data[next + 1] is not (0x00 or 0xFF) and not (>= 0xD0 and <= 0xD7)))
+        {
+            next++;
+        }
+
+        return next;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadDifference(ref JpegBitReader reader, JpegHuffmanTable table) => table.DecodeDifference(ref reader);
+
+    /// <summary>The common case (one component, no restarts), with one tight loop per predictor.</summary>
+    private static void DecodeSingleComponent(ref JpegBitReader reader, JpegHuffmanTable table, ushort[] plane, int width, int height, int predictor, int initial)
+    {
+        // First line: the first sample from 2^(P-Pt-1), the rest from Ra (H.1.2.1).
+        var line = plane.AsSpan(0, width);
+        var previous = initial;
+        for (var x = 0; x < line.Length; x++)
+        {
+            previous = (previous + ReadDifference(ref reader, table)) & 0xFFFF;
+            line[x] = (ushort)previous;
+        }
+
+        for (var row = 1; row < height; row++)
+        {
+            var above = plane.AsSpan((row - 1) * width, width);
+            line = plane.AsSpan(row * width, width);
+            int ra = (above[0] + ReadDifference(ref reader, table)) & 0xFFFF; // the first sample of a line from Rb
+            line[0] = (ushort)ra;
+            switch (predictor)
+            {
+                case 1:
+                    for (var x = 1; x < line.Length; x++)
+                    {
+                        ra = (ra + ReadDifference(ref reader, table)) & 0xFFFF;
+                        line[x] = (ushort)ra;
+                    }
+
+                    break;
+                case 2:
+                    for (var x = 1; x < line.Length && x < above.Length; x++)
+                    {
+                        line[x] = (ushort)(above[x] + ReadDifference(ref reader, table));
+                    }
+
+                    break;
+                case 3:
+                    for (var x = 1; x < line.Length && x < above.Length; x++)
+                    {
+                        line[x] = (ushort)(above[x - 1] + ReadDifference(ref reader, table));
+                    }
+
+                    break;
+                default:
+                    for (var x = 1; x < line.Length && x < above.Length; x++)
+                    {
+                        int rb = above[x], rc = above[x - 1];
+                        var prediction = predictor switch
+                        {
+                            4 => ra + rb - rc,
+                            5 => ra + ((rb - rc) >> 1),
+                            6 => rb + ((ra - rc) >> 1),
+                            _ => (ra + rb) >> 1,
+                        };
+                        ra = (prediction + ReadDifference(ref reader, table)) & 0xFFFF;
+                        line[x] = (ushort)ra;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static void DecodeGeneral(ref JpegBitReader reader, JpegHuffmanTable[] scanTables, int[] components, ushort[][] planes, int width, int height, int predictor, int initial, int restartInterval)
+    {
+        var count = components.Length;
         var mcusLeft = restartInterval;
         var firstLineRow = 0;   // the row whose samples after firstLineColumn are predicted from Ra only
         var firstLineColumn = 0;
 
-        // Reconstructed values, before the point transform shift, are kept in the planes and shifted at the end.
         for (var row = 0; row < height; row++)
         {
             for (var column = 0; column < width; column++)
@@ -179,25 +277,7 @@ internal static class JpegLosslessDecoder
                 for (var c = 0; c < count; c++)
                 {
                     var plane = planes[components[c]];
-                    var category = scanTables[c].Decode(ref reader);
-                    int difference;
-                    if (category == 0)
-                    {
-                        difference = 0;
-                    }
-                    else if (category == 16)
-                    {
-                        difference = 32768;
-                    }
-                    else if (category < 16)
-                    {
-                        var bits = reader.Receive(category);
-                        difference = bits < 1 << (category - 1) ? bits - (1 << category) + 1 : bits; // T.81 F.2.2.1 EXTEND
-                    }
-                    else
-                    {
-                        throw Corrupt("A JPEG lossless difference category is above 16");
-                    }
+                    var difference = ReadDifference(ref reader, scanTables[c]);
 
                     int prediction;
                     if (row == firstLineRow && column == firstLineColumn)
@@ -227,31 +307,10 @@ internal static class JpegLosslessDecoder
                         };
                     }
 
-                    plane[at] = (ushort)((prediction + difference) & mask);
+                    plane[at] = (ushort)((prediction + difference) & 0xFFFF); // T.81 H.2.1: modulo 2^16
                 }
             }
         }
-
-        if (pointTransform > 0)
-        {
-            foreach (var index in components)
-            {
-                var plane = planes[index];
-                for (var i = 0; i < plane.Length; i++)
-                {
-                    plane[i] = (ushort)(plane[i] << pointTransform);
-                }
-            }
-        }
-
-        // Continue after the scan: find the next marker from where the reader stopped.
-        var next = Math.Max(position, reader.Position);
-        while (next + 1 < data.Length && !(data[next] == 0xFF && data[next + 1] is not (0x00 or 0xFF) and not (>= 0xD0 and <= 0xD7)))
-        {
-            next++;
-        }
-
-        return next;
     }
 
     private static PixelDecodeException Corrupt(string message) => new(message, PixelDecodeFailure.Corrupt);

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Telerad.Dicom;
 
@@ -56,6 +58,12 @@ public sealed class RleCodec : IPixelCodec
         var pixels = info.Rows * info.Columns;
         var output = new byte[(long)pixels * expectedSegments];
         var stride = expectedSegments;
+        if (expectedSegments == 2)
+        {
+            DecodeTwoPlanes(encodedFrame, offsets, output, pixels);
+            return new NativeFrame(output, info.BitsAllocated, 0, info.PhotometricInterpretation);
+        }
+
         byte[]? scratch = stride == 1 ? null : ArrayPool<byte>.Shared.Rent(pixels);
         try
         {
@@ -86,6 +94,45 @@ public sealed class RleCodec : IPixelCodec
         }
 
         return new NativeFrame(output, info.BitsAllocated, 0, info.PhotometricInterpretation);
+    }
+
+    /// <summary>16-bit grey (the CT / MR case): high-byte and low-byte planes joined into words, vectorised.</summary>
+    private static void DecodeTwoPlanes(ReadOnlySpan<byte> frame, ReadOnlySpan<int> offsets, byte[] output, int pixels)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(2 * pixels);
+        try
+        {
+            var high = scratch.AsSpan(0, pixels);
+            var low = scratch.AsSpan(pixels, pixels);
+            DecodeSegment(frame[offsets[0]..offsets[1]], high, 0);
+            DecodeSegment(frame[offsets[1]..offsets[2]], low, 1);
+            var words = MemoryMarshal.Cast<byte, ushort>(output.AsSpan());
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var highVectors = MemoryMarshal.Cast<byte, Vector<byte>>(high);
+                var lowVectors = MemoryMarshal.Cast<byte, Vector<byte>>(low);
+                var outputVectors = MemoryMarshal.Cast<ushort, Vector<ushort>>(words);
+                for (var v = 0; v < highVectors.Length && v < lowVectors.Length; v++)
+                {
+                    Vector.Widen(highVectors[v], out var h0, out var h1);
+                    Vector.Widen(lowVectors[v], out var l0, out var l1);
+                    outputVectors[2 * v] = Vector.ShiftLeft(h0, 8) | l0;
+                    outputVectors[(2 * v) + 1] = Vector.ShiftLeft(h1, 8) | l1;
+                }
+
+                i = Math.Min(highVectors.Length, lowVectors.Length) * Vector<byte>.Count;
+            }
+
+            for (; i < pixels; i++)
+            {
+                words[i] = (ushort)((high[i] << 8) | low[i]);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>PackBits (PS3.5 G.3.2): n in 0..127 copies n+1 literal bytes, -1..-127 repeats the next byte 1-n times, -128 is a no-op.</summary>
