@@ -42,6 +42,10 @@ public sealed class LutTests
         Assert.Equal(expected, PixelRenderer.ToDisplay8(small, ModalityLut.Identity, voi)[0]);
         var large = Int16Frame("MONOCHROME2", [.. Enumerable.Repeat((short)x, 70000)]);
         Assert.All(PixelRenderer.ToDisplay8(large, ModalityLut.Identity, voi), b => Assert.Equal(expected, b));
+
+        // And float samples, which take the per-value path.
+        var floats = new PixelFrame(1, 40, 1, PixelSampleType.Float32, 32, "MONOCHROME2", MemoryMarshal.AsBytes(Enumerable.Repeat((float)x, 40).ToArray().AsSpan()).ToArray());
+        Assert.All(PixelRenderer.ToDisplay8(floats, ModalityLut.Identity, voi), b => Assert.Equal(expected, b));
     }
 
     [Fact]

@@ -66,16 +66,25 @@ public static class PixelRenderer
         RequireGrey(frame);
         var invert = frame.PhotometricInterpretation == "MONOCHROME1";
         var output = new byte[frame.SampleCount];
-        if (TableIndex(frame) is { } index && (long)frame.SampleCount * 4 >= index.Size)
+        var linear = modality.Table is null && voi is { Table: null, Function: not VoiFunction.Sigmoid };
+        if (linear && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 && Vector.IsHardwareAccelerated)
         {
-            voi ??= RangeOf(frame, modality, index);
-            var table = new byte[index.Size];
+            var (a, b) = WindowAffine(voi!);
+            FusedLinear16(frame, (float)(modality.Slope * a), (float)((modality.Intercept * a) + b + 0.5), invert, output);
+            return output;
+        }
+
+        if (!linear && SampleRange(frame) is { } range)
+        {
+            // One table over the stored values present: any LUT or window function costs one lookup per sample.
+            var table = new byte[range.Max - range.Min + 1];
+            voi ??= RangeOf(modality, range);
             for (var i = 0; i < table.Length; i++)
             {
-                table[i] = ToByte(voi.Apply(modality.Apply(index.ValueAt(i))), invert);
+                table[i] = ToByte(voi.Apply(modality.Apply(range.Min + i)), invert);
             }
 
-            Gather(frame, table, output.AsSpan());
+            Gather(frame, table, range.Min, output);
             return output;
         }
 
@@ -151,34 +160,134 @@ public static class PixelRenderer
         }
     }
 
-    private static VoiLut RangeOf(PixelFrame frame, ModalityLut modality, TableIndexing index)
+    /// <summary>Smallest and largest stored value of an 8- or 16-bit frame; null for other sample types.</summary>
+    private static (int Min, int Max)? SampleRange(PixelFrame frame)
     {
-        // Only values present in the frame count: mark them, then map the extremes.
-        var present = new bool[index.Size];
-        if (index.Size == 256)
+        int min = int.MaxValue, max = int.MinValue;
+        switch (frame.SampleType)
         {
-            foreach (var b in frame.Data)
-            {
-                present[b] = true;
-            }
-        }
-        else
-        {
-            foreach (var w in MemoryMarshal.Cast<byte, ushort>(frame.Data.AsSpan()))
-            {
-                present[w] = true;
-            }
+            case PixelSampleType.UInt8:
+                foreach (var v in frame.Data)
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+
+                break;
+            case PixelSampleType.Int8:
+                foreach (var v in MemoryMarshal.Cast<byte, sbyte>(frame.Data.AsSpan()))
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                }
+
+                break;
+            case PixelSampleType.UInt16:
+                {
+                    var words = MemoryMarshal.Cast<byte, ushort>(frame.Data.AsSpan());
+                    var (lo, hi) = MinMaxVector(words);
+                    (min, max) = (lo, hi);
+                    break;
+                }
+
+            case PixelSampleType.Int16:
+                {
+                    var words = MemoryMarshal.Cast<byte, short>(frame.Data.AsSpan());
+                    var (lo, hi) = MinMaxVector(words);
+                    (min, max) = (lo, hi);
+                    break;
+                }
+
+            default:
+                return null;
         }
 
-        double min = double.MaxValue, max = double.MinValue;
-        for (var i = 0; i < present.Length; i++)
+        return frame.SampleCount == 0 ? (0, 0) : (min, max);
+    }
+
+    private static (int Min, int Max) MinMaxVector<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    {
+        var i = 0;
+        T min = T.MaxValue, max = T.MinValue;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
         {
-            if (present[i])
+            var vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            var vmin = new Vector<T>(T.MaxValue);
+            var vmax = new Vector<T>(T.MinValue);
+            foreach (var v in vectors)
             {
-                var v = modality.Apply(index.ValueAt(i));
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
+                vmin = Vector.Min(vmin, v);
+                vmax = Vector.Max(vmax, v);
             }
+
+            for (var k = 0; k < Vector<T>.Count; k++)
+            {
+                min = T.Min(min, vmin[k]);
+                max = T.Max(max, vmax[k]);
+            }
+
+            i = vectors.Length * Vector<T>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            min = T.Min(min, values[i]);
+            max = T.Max(max, values[i]);
+        }
+
+        return (int.CreateTruncating(min), int.CreateTruncating(max));
+    }
+
+    /// <summary>destination[i] = table[sample[i] - offset] for 8- and 16-bit frames.</summary>
+    private static void Gather(PixelFrame frame, byte[] table, int offset, Span<byte> destination)
+    {
+        var data = frame.Data.AsSpan();
+        switch (frame.SampleType)
+        {
+            case PixelSampleType.UInt8:
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = table[data[i] - offset];
+                }
+
+                break;
+            case PixelSampleType.Int8:
+                var signedBytes = MemoryMarshal.Cast<byte, sbyte>(data);
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = table[signedBytes[i] - offset];
+                }
+
+                break;
+            case PixelSampleType.UInt16:
+                var words = MemoryMarshal.Cast<byte, ushort>(data);
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = table[words[i] - offset];
+                }
+
+                break;
+            default:
+                var signedWords = MemoryMarshal.Cast<byte, short>(data);
+                for (var i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = table[signedWords[i] - offset];
+                }
+
+                break;
+        }
+    }
+
+    private static VoiLut RangeOf(ModalityLut modality, (int Min, int Max) range)
+    {
+        // A LUT need not be monotonic: take the extremes over every stored value present in the range.
+        double min = double.MaxValue, max = double.MinValue;
+        for (var v = range.Min; v <= range.Max; v++)
+        {
+            var m = modality.Apply(v);
+            min = Math.Min(min, m);
+            max = Math.Max(max, m);
         }
 
         return VoiLut.FromRange(min, max);
@@ -289,19 +398,61 @@ public static class PixelRenderer
     /// LINEAR and LINEAR_EXACT windows are an affine map clamped to [0, 255] (the clamp gives the flat parts of
     /// C.11.2.1.2.1 and C.11.2.1.3.2), so they vectorise: y = clamp(x * a + b), rounded half up.
     /// </summary>
+    private static (double A, double B) WindowAffine(VoiLut voi) => voi.Function == VoiFunction.LinearExact
+        ? (255 / voi.Width, ((-voi.Center / voi.Width) + 0.5) * 255)
+        : (255 / (voi.Width - 1), ((-(voi.Center - 0.5) / (voi.Width - 1)) + 0.5) * 255);
+
+    /// <summary>
+    /// Rescale and a linear window fused into one affine map per sample, 16-bit in, 8-bit out, vectorised:
+    /// widen to int, to float, multiply-add, clamp, truncate (b carries the +0.5 of rounding), narrow twice.
+    /// </summary>
+    private static void FusedLinear16(PixelFrame frame, float a, float b, bool invert, Span<byte> output)
+    {
+        var signed = frame.SampleType == PixelSampleType.Int16;
+        var words = MemoryMarshal.Cast<byte, ushort>(frame.Data.AsSpan());
+        var va = new Vector<float>(a);
+        var vb = new Vector<float>(b);
+        var zero = Vector<float>.Zero;
+        var top = new Vector<float>(255);
+        var white = new Vector<byte>(255);
+        var chunk = Vector<byte>.Count;
+        var blocks = words.Length / chunk;
+        var wordVectors = MemoryMarshal.Cast<ushort, Vector<ushort>>(words);
+        var outputVectors = MemoryMarshal.Cast<byte, Vector<byte>>(output);
+        for (var v = 0; v < blocks; v++)
+        {
+            Vector<int> i0, i1, i2, i3;
+            if (signed)
+            {
+                Vector.Widen(Vector.AsVectorInt16(wordVectors[2 * v]), out i0, out i1);
+                Vector.Widen(Vector.AsVectorInt16(wordVectors[(2 * v) + 1]), out i2, out i3);
+            }
+            else
+            {
+                Vector.Widen(wordVectors[2 * v], out var u0, out var u1);
+                Vector.Widen(wordVectors[(2 * v) + 1], out var u2, out var u3);
+                (i0, i1, i2, i3) = (Vector.AsVectorInt32(u0), Vector.AsVectorInt32(u1), Vector.AsVectorInt32(u2), Vector.AsVectorInt32(u3));
+            }
+
+            var y0 = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.ConvertToSingle(i0) * va) + vb, zero), top)));
+            var y1 = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.ConvertToSingle(i1) * va) + vb, zero), top)));
+            var y2 = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.ConvertToSingle(i2) * va) + vb, zero), top)));
+            var y3 = Vector.AsVectorUInt32(Vector.ConvertToInt32(Vector.Min(Vector.Max((Vector.ConvertToSingle(i3) * va) + vb, zero), top)));
+            var bytes = Vector.Narrow(Vector.Narrow(y0, y1), Vector.Narrow(y2, y3));
+            outputVectors[v] = invert ? white - bytes : bytes;
+        }
+
+        for (var i = blocks * chunk; i < words.Length; i++)
+        {
+            int x = signed ? (short)words[i] : words[i];
+            var y = (int)Math.Clamp((x * a) + b, 0, 255);
+            output[i] = (byte)(invert ? 255 - y : y);
+        }
+    }
+
     private static void WindowLinear(ReadOnlySpan<float> values, VoiLut voi, bool invert, Span<byte> output)
     {
-        double a, b;
-        if (voi.Function == VoiFunction.LinearExact)
-        {
-            a = 255 / voi.Width;
-            b = ((-voi.Center / voi.Width) + 0.5) * 255;
-        }
-        else
-        {
-            a = 255 / (voi.Width - 1);
-            b = ((-(voi.Center - 0.5) / (voi.Width - 1)) + 0.5) * 255;
-        }
+        var (a, b) = WindowAffine(voi);
 
         // The flat parts start at x <= lower bound (black) and x > upper bound (white); the affine map agrees there after clamping.
         var i = 0;
