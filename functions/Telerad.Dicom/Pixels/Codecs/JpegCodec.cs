@@ -3,15 +3,18 @@ using JpegLibrary;
 namespace Telerad.Dicom;
 
 /// <summary>
-/// JPEG (ITU T.81) for DICOM's JPEG Baseline (process 1), Extended (2 and 4, 12-bit) and Lossless (14, any
-/// predictor; SV1) syntaxes. DCT processes are decoded with the managed JpegLibrary; lossless (SOF3) with
-/// <see cref="JpegLosslessDecoder"/>, because JpegLibrary 0.4.32 gets selection values 2, 3, 5 (16-bit), 6 and 7
-/// and restart intervals wrong (checked against dcmtk: it predicts a scan's first line from 2^(P-1) where
-/// T.81 H.1.2.1 uses Ra, and computes predictions in 16-bit signed arithmetic). Colour follows dcmtk's dcmdjpeg default
-/// (colour conversion "by photometric interpretation"): a 3-component frame whose Photometric Interpretation
-/// is YBR_FULL, YBR_FULL_422 or YBR_PARTIAL_422 is converted from YCbCr to RGB (T.871 / JFIF equations in
-/// IJG's fixed-point form) and reported as RGB; any other frame keeps its component values whatever APP14
-/// or JFIF markers say. Subsampled chroma is upsampled as IJG does by default ("fancy" triangle filter).
+/// JPEG (ITU T.81) for DICOM's JPEG Baseline (process 1), Extended (2 and 4, 12-bit), the retired spectral
+/// selection and progressive syntaxes, and Lossless (process 14, every predictor; SV1). Sequential DCT
+/// (SOF0/SOF1) and lossless (SOF3) frames are decoded by this library's own decoders, which reproduce IJG
+/// libjpeg's integer inverse DCT and upsampling, so the samples equal dcmtk's dcmdjpeg exactly; progressive and
+/// arithmetic-coded frames (SOF2, SOF9, SOF10) go to the managed JpegLibrary, whose floating-point inverse DCT may
+/// be one step off for a few samples. (JpegLibrary 0.4.32 also decodes lossless, but wrongly for selection values
+/// 2, 3, 6, 7, for 5 at 16 bits and with restart intervals: checked against dcmtk.)
+/// Colour follows dcmtk's dcmdjpeg default (conversion "by photometric interpretation"): a 3-component frame
+/// whose Photometric Interpretation is YBR_FULL, YBR_FULL_422 or YBR_PARTIAL_422 is converted from YCbCr to RGB
+/// (T.871 / JFIF equations in IJG's fixed-point form) and reported as RGB; any other frame keeps its component
+/// values whatever APP14 or JFIF markers say. Subsampled chroma is upsampled as IJG does by default ("fancy"
+/// triangle filter for 2:1 horizontally and 2:1 both ways, replication otherwise).
 /// </summary>
 public sealed class JpegCodec : IPixelCodec
 {
@@ -19,6 +22,11 @@ public sealed class JpegCodec : IPixelCodec
     [
         "1.2.840.10008.1.2.4.50", // JPEG Baseline (Process 1)
         "1.2.840.10008.1.2.4.51", // JPEG Extended (Process 2 & 4)
+        "1.2.840.10008.1.2.4.52", // retired: Extended (Process 3 & 5)
+        "1.2.840.10008.1.2.4.53", // retired: Spectral Selection, Non-Hierarchical (Process 6 & 8)
+        "1.2.840.10008.1.2.4.54", // retired: Spectral Selection, Non-Hierarchical (Process 7 & 9)
+        "1.2.840.10008.1.2.4.55", // retired: Full Progression, Non-Hierarchical (Process 10 & 12)
+        "1.2.840.10008.1.2.4.56", // retired: Full Progression, Non-Hierarchical (Process 11 & 13)
         "1.2.840.10008.1.2.4.57", // JPEG Lossless, Non-Hierarchical (Process 14)
         "1.2.840.10008.1.2.4.70", // JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])
     ];
@@ -32,7 +40,12 @@ public sealed class JpegCodec : IPixelCodec
         ArgumentNullException.ThrowIfNull(info);
         var stream = JpegStreamInfo.Parse(encodedFrame);
         CheckSupported(stream);
-        var planes = stream.IsLossless ? JpegLosslessDecoder.Decode(encodedFrame, stream) : DecodePlanes(encodedFrame, stream);
+        var planes = stream.StartOfFrame switch
+        {
+            3 => JpegLosslessDecoder.Decode(encodedFrame, stream),
+            0 or 1 => JpegSequentialDecoder.Decode(encodedFrame, stream),
+            _ => DecodePlanes(encodedFrame, stream), // progressive and arithmetic-coded: JpegLibrary
+        };
         var width = stream.Width;
         var height = stream.Height;
         var components = stream.Components.Length;
@@ -120,7 +133,7 @@ public sealed class JpegCodec : IPixelCodec
         var maxV = stream.Components.Max(c => c.Vertical);
         for (var c = 0; c < planes.Length; c++)
         {
-            var (_, h, v) = stream.Components[c];
+            var (_, h, v, _) = stream.Components[c];
             if (h != maxH || v != maxV)
             {
                 JpegUpsampling.Refine(planes[c], stream.Width, stream.Height, maxH / h, maxV / v);

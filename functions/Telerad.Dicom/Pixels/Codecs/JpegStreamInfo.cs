@@ -11,7 +11,7 @@ internal sealed record JpegStreamInfo(
     int Precision,
     int Height,
     int Width,
-    (int Id, int Horizontal, int Vertical)[] Components,
+    (int Id, int Horizontal, int Vertical, int QuantizationTable)[] Components,
     int Predictor,
     int PointTransform,
     int RestartInterval,
@@ -29,7 +29,7 @@ internal sealed record JpegStreamInfo(
 
         int? sof = null, precision = null, height = null, width = null, adobe = null;
         var restartInterval = 0;
-        (int, int, int)[]? components = null;
+        (int, int, int, int)[]? components = null;
         var position = 2;
         while (position + 4 <= data.Length)
         {
@@ -70,11 +70,11 @@ internal sealed record JpegStreamInfo(
                     throw new PixelDecodeException("The JPEG frame header is truncated", PixelDecodeFailure.Corrupt);
                 }
 
-                components = new (int, int, int)[count];
+                components = new (int, int, int, int)[count];
                 for (var c = 0; c < count; c++)
                 {
                     var spec = segment.Slice(6 + (3 * c), 3);
-                    components[c] = (spec[0], spec[1] >> 4, spec[1] & 15);
+                    components[c] = (spec[0], spec[1] >> 4, spec[1] & 15, spec[2]);
                     if (components[c].Item2 is < 1 or > 4 || components[c].Item3 is < 1 or > 4)
                     {
                         throw new PixelDecodeException("A JPEG component has a sampling factor outside 1-4", PixelDecodeFailure.Corrupt);

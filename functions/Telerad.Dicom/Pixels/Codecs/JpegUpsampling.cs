@@ -36,6 +36,56 @@ internal static class JpegUpsampling
         }
     }
 
+    /// <summary>
+    /// A full-size plane from a component plane (row stride <paramref name="stride"/>) of
+    /// <paramref name="subWidth"/> x <paramref name="subHeight"/> samples, upsampled by the given factors.
+    /// </summary>
+    public static short[] Upsample(short[] source, int stride, int subWidth, int subHeight, int width, int height, int horizontal, int vertical)
+    {
+        var plane = new short[width * height];
+        if ((horizontal == 2 && vertical == 1) || (horizontal == 2 && vertical == 2))
+        {
+            var sub = new int[subWidth * subHeight];
+            for (var y = 0; y < subHeight; y++)
+            {
+                for (var x = 0; x < subWidth; x++)
+                {
+                    sub[(y * subWidth) + x] = source[(y * stride) + x];
+                }
+            }
+
+            if (vertical == 1)
+            {
+                H2V1(sub, subWidth, subHeight, plane, width, height);
+            }
+            else
+            {
+                H2V2(sub, subWidth, subHeight, plane, width, height);
+            }
+
+            return plane;
+        }
+
+        for (var y = 0; y < height; y++)
+        {
+            var row = source.AsSpan((y / vertical) * stride, subWidth);
+            var output = plane.AsSpan(y * width, width);
+            if (horizontal == 1)
+            {
+                row[..width].CopyTo(output);
+            }
+            else
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    output[x] = row[x / horizontal];
+                }
+            }
+        }
+
+        return plane;
+    }
+
     private static void H2V1(int[] sub, int subWidth, int subHeight, short[] plane, int width, int height)
     {
         var row = new int[subWidth * 2];
