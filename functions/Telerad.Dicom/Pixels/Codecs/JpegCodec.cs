@@ -40,12 +40,21 @@ public sealed class JpegCodec : IPixelCodec
         ArgumentNullException.ThrowIfNull(info);
         var stream = JpegStreamInfo.Parse(encodedFrame);
         CheckSupported(stream);
-        var planes = stream.StartOfFrame switch
+        short[][] planes;
+        try
         {
-            3 => JpegLosslessDecoder.Decode(encodedFrame, stream),
-            0 or 1 => JpegSequentialDecoder.Decode(encodedFrame, stream),
-            _ => DecodePlanes(encodedFrame, stream), // progressive and arithmetic-coded: JpegLibrary
-        };
+            planes = stream.StartOfFrame switch
+            {
+                3 => JpegLosslessDecoder.Decode(encodedFrame, stream),
+                0 or 1 => JpegSequentialDecoder.Decode(encodedFrame, stream),
+                _ => DecodePlanes(encodedFrame, stream), // progressive and arithmetic-coded: JpegLibrary
+            };
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentException or OverflowException)
+        {
+            // A last line of defence: malformed data that slipped past the checks is still reported, not thrown.
+            throw new PixelDecodeException($"The JPEG data is malformed ({ex.GetType().Name})", PixelDecodeFailure.Corrupt);
+        }
         var width = stream.Width;
         var height = stream.Height;
         var components = stream.Components.Length;
@@ -100,6 +109,13 @@ public sealed class JpegCodec : IPixelCodec
             throw new PixelDecodeException($"JPEG sample precision {stream.Precision} is not supported for SOF{stream.StartOfFrame}", PixelDecodeFailure.Unsupported);
         }
 
+        var maxH = stream.Components.Max(c => c.Horizontal);
+        var maxV = stream.Components.Max(c => c.Vertical);
+        if (stream.Components.Any(c => maxH % c.Horizontal != 0 || maxV % c.Vertical != 0))
+        {
+            throw new PixelDecodeException("JPEG sampling factors that do not divide the largest one are not supported", PixelDecodeFailure.Unsupported);
+        }
+
         if (stream.Components.Length is not (1 or 3 or 4))
         {
             throw new PixelDecodeException($"A JPEG frame with {stream.Components.Length} components is not supported", PixelDecodeFailure.Unsupported);
@@ -124,11 +140,6 @@ public sealed class JpegCodec : IPixelCodec
         }
 
         var planes = writer.Planes;
-        if (stream.Components.Any(c => stream.Components.Max(m => m.Horizontal) % c.Horizontal != 0 || stream.Components.Max(m => m.Vertical) % c.Vertical != 0))
-        {
-            throw new PixelDecodeException("JPEG sampling factors that do not divide the largest one are not supported", PixelDecodeFailure.Unsupported);
-        }
-
         var maxH = stream.Components.Max(c => c.Horizontal);
         var maxV = stream.Components.Max(c => c.Vertical);
         for (var c = 0; c < planes.Length; c++)

@@ -30,6 +30,11 @@ internal sealed class JpegHuffmanTable
             _valueOffset[length] = k - code;
             for (var i = 0; i < counts[length - 1]; i++, k++, code++)
             {
+                if (code >= 1 << length || k >= _symbols.Length)
+                {
+                    throw new PixelDecodeException("A JPEG Huffman table has more codes than its lengths allow", PixelDecodeFailure.Corrupt);
+                }
+
                 if (length <= LookaheadBits)
                 {
                     var shift = LookaheadBits - length;

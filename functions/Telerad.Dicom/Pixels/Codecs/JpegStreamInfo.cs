@@ -75,9 +75,9 @@ internal sealed record JpegStreamInfo(
                 {
                     var spec = segment.Slice(6 + (3 * c), 3);
                     components[c] = (spec[0], spec[1] >> 4, spec[1] & 15, spec[2]);
-                    if (components[c].Item2 is < 1 or > 4 || components[c].Item3 is < 1 or > 4)
+                    if (components[c].Item2 is < 1 or > 4 || components[c].Item3 is < 1 or > 4 || components[c].Item4 > 3)
                     {
-                        throw new PixelDecodeException("A JPEG component has a sampling factor outside 1-4", PixelDecodeFailure.Corrupt);
+                        throw new PixelDecodeException("A JPEG component has a sampling factor outside 1-4 or a quantisation table above 3", PixelDecodeFailure.Corrupt);
                     }
                 }
 
