@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
 namespace Telerad.Dicom;
@@ -225,6 +226,21 @@ internal ref struct JpegBitReader
 
     private void Fill()
     {
+        // Fast path: the next 8 bytes hold no 0xFF (no stuffing, no marker), so whole bytes can be taken at once.
+        if (!HitMarker && Position + 8 <= _data.Length)
+        {
+            var word = BinaryPrimitives.ReadUInt64BigEndian(_data[Position..]);
+            var inverted = ~word;
+            if (((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) == 0)
+            {
+                var count = (64 - _bits) >> 3;
+                _buffer |= (word >> (64 - (count * 8))) << (64 - _bits - (count * 8));
+                _bits += count * 8;
+                Position += count;
+                return;
+            }
+        }
+
         while (_bits <= 56)
         {
             byte next = 0;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 
 namespace Telerad.Dicom;
@@ -26,7 +27,7 @@ internal static class JpegLosslessDecoder
             throw new PixelDecodeException("The JPEG frame header gives no size (DNL is not supported)", PixelDecodeFailure.Unsupported);
         }
 
-        var planes = stream.Components.Select(_ => new ushort[width * height]).ToArray();
+        var planes = stream.Components.Select(_ => new short[width * height]).ToArray(); // samples are unsigned: read through ushort views
         var tables = new JpegHuffmanTable?[4];
         var restartInterval = 0;
         var position = 2;
@@ -81,7 +82,7 @@ internal static class JpegLosslessDecoder
             throw Corrupt("The JPEG data has no scan");
         }
 
-        return [.. planes.Select(p => System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, short>(p.AsSpan()).ToArray())];
+        return planes;
     }
 
     private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, JpegHuffmanTable?[] tables)
@@ -112,7 +113,7 @@ internal static class JpegLosslessDecoder
     }
 
     /// <summary>Decodes one scan; returns the position after its entropy-coded data.</summary>
-    private static int DecodeScan(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> header, JpegStreamInfo stream, JpegHuffmanTable?[] tables, int restartInterval, ushort[][] planes)
+    private static int DecodeScan(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> header, JpegStreamInfo stream, JpegHuffmanTable?[] tables, int restartInterval, short[][] planes)
     {
         var count = header.Length > 0 ? header[0] : 0;
         if (count < 1 || count > planes.Length || header.Length < 1 + (2 * count) + 3)
@@ -166,7 +167,7 @@ internal static class JpegLosslessDecoder
         {
             foreach (var index in components)
             {
-                var plane = planes[index];
+                var plane = MemoryMarshal.Cast<short, ushort>(planes[index].AsSpan());
                 for (var i = 0; i < plane.Length; i++)
                 {
                     plane[i] = (ushort)(plane[i] << pointTransform);
@@ -188,10 +189,12 @@ internal static class JpegLosslessDecoder
     private static int ReadDifference(ref JpegBitReader reader, JpegHuffmanTable table) => table.DecodeDifference(ref reader);
 
     /// <summary>The common case (one component, no restarts), with one tight loop per predictor.</summary>
-    private static void DecodeSingleComponent(ref JpegBitReader reader, JpegHuffmanTable table, ushort[] plane, int width, int height, int predictor, int initial)
+    private static void DecodeSingleComponent(ref JpegBitReader reader, JpegHuffmanTable table, short[] samples, int width, int height, int predictor, int initial)
     {
+        var plane = MemoryMarshal.Cast<short, ushort>(samples.AsSpan());
+
         // First line: the first sample from 2^(P-Pt-1), the rest from Ra (H.1.2.1).
-        var line = plane.AsSpan(0, width);
+        var line = plane.Slice(0, width);
         var previous = initial;
         for (var x = 0; x < line.Length; x++)
         {
@@ -201,8 +204,8 @@ internal static class JpegLosslessDecoder
 
         for (var row = 1; row < height; row++)
         {
-            var above = plane.AsSpan((row - 1) * width, width);
-            line = plane.AsSpan(row * width, width);
+            var above = plane.Slice((row - 1) * width, width);
+            line = plane.Slice(row * width, width);
             int ra = (above[0] + ReadDifference(ref reader, table)) & 0xFFFF; // the first sample of a line from Rb
             line[0] = (ushort)ra;
             switch (predictor)
@@ -249,7 +252,7 @@ internal static class JpegLosslessDecoder
         }
     }
 
-    private static void DecodeGeneral(ref JpegBitReader reader, JpegHuffmanTable[] scanTables, int[] components, ushort[][] planes, int width, int height, int predictor, int initial, int restartInterval)
+    private static void DecodeGeneral(ref JpegBitReader reader, JpegHuffmanTable[] scanTables, int[] components, short[][] planes, int width, int height, int predictor, int initial, int restartInterval)
     {
         var count = components.Length;
         var mcusLeft = restartInterval;
@@ -276,7 +279,7 @@ internal static class JpegLosslessDecoder
                 var at = (row * width) + column;
                 for (var c = 0; c < count; c++)
                 {
-                    var plane = planes[components[c]];
+                    var plane = MemoryMarshal.Cast<short, ushort>(planes[components[c]].AsSpan());
                     var difference = ReadDifference(ref reader, scanTables[c]);
 
                     int prediction;
