@@ -115,6 +115,33 @@ public sealed class LutTests
     }
 
     [Fact]
+    public void Enhanced_multi_frame_luts_come_from_the_frame_then_the_shared_functional_groups()
+    {
+        // PS3.3 C.7.6.16: frame 2 has its own Pixel Value Transformation and Frame VOI LUT; frame 1 uses the shared ones.
+        static DicomDataset Group(double slope, double intercept, double center, double width)
+        {
+            var transformation = new DicomDataset();
+            transformation.SetDoubles(DicomTags.RescaleSlope, [slope]);
+            transformation.SetDoubles(DicomTags.RescaleIntercept, [intercept]);
+            var window = new DicomDataset();
+            window.SetDoubles(DicomTags.WindowCenter, [center]);
+            window.SetDoubles(DicomTags.WindowWidth, [width]);
+            var group = new DicomDataset();
+            group.SetSequence(DicomTags.PixelValueTransformationSequence, transformation);
+            group.SetSequence(DicomTags.FrameVOILUTSequence, window);
+            return group;
+        }
+
+        var dataset = new DicomDataset();
+        dataset.SetSequence(DicomTags.SharedFunctionalGroupsSequence, Group(1, -1024, 40, 400));
+        dataset.SetSequence(DicomTags.PerFrameFunctionalGroupsSequence, new DicomDataset(), Group(2, -10, 500, 1000));
+        Assert.Equal(-1024 + 100, ModalityLut.FromDataset(dataset, 0).Apply(100));
+        Assert.Equal((2 * 100) - 10, ModalityLut.FromDataset(dataset, 1).Apply(100));
+        Assert.Equal((40.0, 400.0), (VoiLut.FromDataset(dataset, 0)!.Center, VoiLut.FromDataset(dataset, 0)!.Width));
+        Assert.Equal((500.0, 1000.0), (VoiLut.FromDataset(dataset, 1)!.Center, VoiLut.FromDataset(dataset, 1)!.Width));
+    }
+
+    [Fact]
     public void Without_a_window_the_frame_range_is_shown()
     {
         var frame = Int16Frame("MONOCHROME2", -100, 0, 100);
