@@ -55,15 +55,15 @@ public sealed class JpegCodec : IPixelCodec
             // A last line of defence: malformed data that slipped past the checks is still reported, not thrown.
             throw new PixelDecodeException($"The JPEG data is malformed ({ex.GetType().Name})", PixelDecodeFailure.Corrupt);
         }
+
         var width = stream.Width;
         var height = stream.Height;
         var components = stream.Components.Length;
-        if (!stream.IsLossless)
+        if (width != info.Columns || height != info.Rows || components != info.SamplesPerPixel)
         {
-            foreach (var plane in planes)
-            {
-                JpegPlanes.Clamp(plane, (1 << stream.Precision) - 1);
-            }
+            throw new PixelDecodeException(
+                $"The JPEG frame is {width}x{height} with {components} component(s); the data set says {info.Columns}x{info.Rows} with {info.SamplesPerPixel}",
+                PixelDecodeFailure.Corrupt);
         }
 
         var photometric = info.PhotometricInterpretation;
@@ -80,12 +80,6 @@ public sealed class JpegCodec : IPixelCodec
 
         var bitsAllocated = stream.Precision <= 8 ? 8 : 16;
         var data = JpegPlanes.Interleave(planes, width * height, bitsAllocated);
-        if (width != info.Columns || height != info.Rows || components != info.SamplesPerPixel)
-        {
-            throw new PixelDecodeException(
-                $"The JPEG frame is {width}x{height} with {components} component(s); the data set says {info.Columns}x{info.Rows} with {info.SamplesPerPixel}",
-                PixelDecodeFailure.Corrupt);
-        }
 
         return new NativeFrame(data, bitsAllocated, 0, photometric);
     }
@@ -140,6 +134,11 @@ public sealed class JpegCodec : IPixelCodec
         }
 
         var planes = writer.Planes;
+        foreach (var plane in planes)
+        {
+            JpegPlanes.Clamp(plane, (1 << stream.Precision) - 1);
+        }
+
         var maxH = stream.Components.Max(c => c.Horizontal);
         var maxV = stream.Components.Max(c => c.Vertical);
         for (var c = 0; c < planes.Length; c++)
