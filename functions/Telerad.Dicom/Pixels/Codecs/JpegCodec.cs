@@ -129,8 +129,11 @@ public sealed class JpegCodec : IPixelCodec
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or PixelDecodeException))
         {
-            // JpegLibrary reports bad data with a variety of exceptions (InvalidData, IndexOutOfRange, DivideByZero ...).
-            throw new PixelDecodeException($"The JPEG decoder rejected the frame: {ex.GetType().Name}", PixelDecodeFailure.Corrupt);
+            // JpegLibrary reports problems with a variety of exceptions (InvalidData, InvalidOperation, IndexOutOfRange ...)
+            // and cannot tell bad data from a feature it lacks (e.g. restart intervals in progressive scans, which dcmtk decodes).
+            throw new PixelDecodeException(
+                $"JpegLibrary could not decode this SOF{stream.StartOfFrame} frame ({ex.GetType().Name}): corrupt data, or a feature it lacks such as restart intervals in progressive scans",
+                PixelDecodeFailure.Unsupported);
         }
 
         var planes = writer.Planes;
