@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 
 namespace Telerad.Dicom;
 
@@ -25,8 +26,9 @@ public sealed class PixelCodecRegistry
     }
 
     /// <summary>
-    /// Every codec of this library: each public class implementing <see cref="IPixelCodec"/> with a parameterless
-    /// constructor (RLE, JPEG, and the JPEG 2000 / JPEG-LS codecs), so a new codec needs no registration edit.
+    /// Every codec of this library: each class of this assembly implementing <see cref="IPixelCodec"/> with a
+    /// parameterless constructor (RLE, JPEG, and the JPEG 2000 / JPEG-LS codecs), so a new codec needs no
+    /// registration edit.
     /// </summary>
     public static PixelCodecRegistry Default { get; } = new(DiscoverCodecs());
 
@@ -41,8 +43,9 @@ public sealed class PixelCodecRegistry
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Codec types live in this assembly and are always kept.")]
     private static List<IPixelCodec> DiscoverCodecs() =>
         typeof(IPixelCodec).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(IPixelCodec).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Where(t => t is { IsClass: true, IsAbstract: false, ContainsGenericParameters: false } && typeof(IPixelCodec).IsAssignableFrom(t)
+                && t.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes) is not null)
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (IPixelCodec)Activator.CreateInstance(t)!)
+            .Select(t => (IPixelCodec)Activator.CreateInstance(t, nonPublic: true)!)
             .ToList();
 }
