@@ -7,14 +7,13 @@ namespace Telerad.Dicom;
 /// </summary>
 public sealed class DicomPixelData
 {
-    private readonly DicomDataset _dataset;
     private readonly DicomItem _pixels;
     private readonly PixelCodecRegistry _codecs;
     private readonly Lazy<FrameFragments[]>? _fragmentTable;
 
     private DicomPixelData(DicomDataset dataset, DicomTransferSyntax syntax, DicomItem pixels, PixelDataInfo info, PixelCodecRegistry codecs)
     {
-        _dataset = dataset;
+        Dataset = dataset;
         _pixels = pixels;
         _codecs = codecs;
         TransferSyntax = syntax;
@@ -26,6 +25,9 @@ public sealed class DicomPixelData
     }
 
     public PixelDataInfo Info { get; }
+
+    /// <summary>The data set the pixel data belongs to (for LUTs and palettes).</summary>
+    public DicomDataset Dataset { get; }
 
     public DicomTransferSyntax TransferSyntax { get; }
 
@@ -198,7 +200,4 @@ public sealed class DicomPixelData
 
     /// <summary>Decodes one frame; throws <see cref="PixelDecodeException"/> when it cannot.</summary>
     public PixelFrame DecodeFrame(int frameIndex) => TryDecodeFrame(frameIndex).GetFrameOrThrow();
-
-    /// <summary>The data set the pixel data belongs to (for LUTs and palettes).</summary>
-    public DicomDataset Dataset => _dataset;
 }
