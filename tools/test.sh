@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need on a fresh Debian machine first (idempotent):
-# dcmtk, dicom3tools and gdcm as independent references, pydicom for its real-world test files,
+# dcmtk, dicom3tools and gdcm as independent references, pydicom for its real-world test files, libjpeg-turbo's
+# cjpeg for JPEG streams with restart intervals,
 # the JPEG 2000 / JPEG-LS native codecs, and a small synthetic CT study built with dcmtk.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 need_apt=()
-for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy python3-pil libopenjp2-7 libcharls2 bc time; do
+for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy python3-pil libopenjp2-7 libcharls2 libjpeg-turbo-progs bc time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
