@@ -20,7 +20,21 @@ internal sealed class IdentifierScrubber
         DicomTags.RegionOfResidence, DicomTags.MilitaryRank, DicomTags.BranchOfService, DicomTags.PatientInsurancePlanCodeSequence,
         DicomTags.AdmissionID, DicomTags.ServiceEpisodeID, DicomTags.RequestedProcedureID, DicomTags.PerformedProcedureStepID,
         DicomTags.ScheduledProcedureStepID, DicomTags.FillerOrderNumberImagingServiceRequest, DicomTags.PlacerOrderNumberImagingServiceRequest,
+        DicomTags.Occupation, DicomTags.PatientBirthName, DicomTags.PatientMotherBirthName, DicomTags.CountryOfResidence,
+        DicomTags.PatientReligiousPreference, DicomTags.ResponsibleOrganization, DicomTags.IssuerOfAccessionNumberSequence,
+        DicomTags.ReferringPhysicianAddress, DicomTags.ReferringPhysicianTelephoneNumbers, DicomTags.PersonAddress, DicomTags.PersonTelephoneNumbers,
+        DicomTags.InstitutionalDepartmentName, DicomTags.DetectorID, DicomTags.GantryID, DicomTags.PerformedLocation, DicomTags.ScheduledStudyLocation,
+        DicomTags.CurrentPatientLocation, DicomTags.PatientInstitutionResidence,
     ];
+
+    /// <summary>Words of addresses and institution names that are too common to scrub wherever they appear.</summary>
+    private static readonly HashSet<string> CommonWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "street", "road", "lane", "avenue", "drive", "court", "place", "square", "suite", "floor", "building", "north", "south", "east", "west",
+        "hospital", "clinic", "medical", "center", "centre", "university", "general", "regional", "national", "memorial", "health", "healthcare",
+        "imaging", "radiology", "department", "institute", "foundation", "saint", "county", "city", "state", "with", "from", "this", "that",
+        "patient", "unknown", "none", "other",
+    };
 
     private readonly Regex? _pattern;
 
@@ -116,8 +130,9 @@ internal sealed class IdentifierScrubber
             return;
         }
 
-        // Short names only as whole words; longer ones anywhere (also glued to other words).
-        if (trimmed.Length < 4)
+        // Short names only as whole words; longer ones anywhere (also glued to other words). Scripts written
+        // without spaces between words (CJK, kana) have no word boundaries, so their names match anywhere.
+        if (trimmed.Length < 4 && !trimmed.Any(IsUnspacedScript))
         {
             words.Add(trimmed);
         }
@@ -127,17 +142,34 @@ internal sealed class IdentifierScrubber
         }
     }
 
+    /// <summary>
+    /// The whole value, its lines and comma-separated parts, and each distinctive word of 4 or more letters
+    /// (an address's street name, an institution's town), so that a fragment quoted in free text is found too.
+    /// </summary>
+    private static bool IsUnspacedScript(char c) =>
+        c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF') or (>= '\uFF66' and <= '\uFF9F');
+
     private static void AddLiteral(string value, HashSet<string> literals)
     {
         var trimmed = value.Trim();
-        if (trimmed.Length >= 2)
+        if (trimmed.Length < 2)
         {
-            literals.Add(trimmed);
-            foreach (var line in trimmed.Split(['^', '\r', '\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            return;
+        }
+
+        literals.Add(trimmed);
+        foreach (var part in trimmed.Split(['^', '\r', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.Length >= 4)
             {
-                if (line.Length >= 4)
+                literals.Add(part);
+            }
+
+            foreach (var word in part.Split([' ', '\t', '.', '-', '/', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (word.Length >= 4 && word.Any(char.IsLetter) && !CommonWords.Contains(word))
                 {
-                    literals.Add(line);
+                    literals.Add(word);
                 }
             }
         }

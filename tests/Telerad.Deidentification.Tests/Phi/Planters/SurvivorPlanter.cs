@@ -16,7 +16,7 @@ public static class SurvivorPlanter
             file.Root.PlainText(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
         }
 
-        if (data.Contains(DicomTags.Rows) && data.Contains(DicomTags.PixelData))
+        if (data.Contains(DicomTags.PixelData))
         {
             file.Root.PlainText(DicomTags.BurnedInAnnotation, DicomVR.CS, "NO");
         }
