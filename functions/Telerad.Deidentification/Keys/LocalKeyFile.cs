@@ -116,7 +116,14 @@ public sealed class LocalKeyFile : IDeidentificationKeyProvider
         LocalKeyFileDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(bytes, LocalKeyFileJsonContext.Default.LocalKeyFileDocument);
+            // Editors may add a UTF-8 byte order mark; the JSON reader does not accept one.
+            var json = bytes.AsSpan();
+            if (json.StartsWith("\uFEFF"u8))
+            {
+                json = json[3..];
+            }
+
+            document = JsonSerializer.Deserialize(json, LocalKeyFileJsonContext.Default.LocalKeyFileDocument);
         }
         catch (JsonException e)
         {
