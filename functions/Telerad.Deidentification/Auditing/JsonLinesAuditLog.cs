@@ -6,10 +6,13 @@ namespace Telerad.Auditing;
 /// <summary>
 /// The audit trail as a local file, one JSON object per line (CLI and local runs). Each record is one
 /// append of one buffer followed by an fsync, so a record is either wholly there or not at all, and it is
-/// on disk before <see cref="WriteAsync"/> returns. Created with owner-only permissions on Unix.
+/// on disk before <see cref="WriteAsync"/> returns. Writers in other processes wait on <c>{path}.lock</c>.
+/// Created with owner-only permissions on Unix.
 /// </summary>
 public sealed class JsonLinesAuditLog : IAuditLog, IDisposable
 {
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public JsonLinesAuditLog(string path)
@@ -31,10 +34,9 @@ public sealed class JsonLinesAuditLog : IAuditLog, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-
-            // Append mode: the OS positions every write at the end, so other processes appending to the
-            // same file do not overwrite these lines.
+            // .NET does not open files with O_APPEND: it writes at the end it saw when opening. Another
+            // process appending at the same moment would overwrite that line, so writers take a lock first.
+            await using var writerLock = await PrivateFiles.LockAsync(Path + ".lock", LockTimeout, cancellationToken);
             await using var stream = PrivateFiles.Open(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             await stream.WriteAsync(line, cancellationToken);
             stream.Flush(flushToDisk: true);
@@ -54,8 +56,11 @@ public sealed class JsonLinesAuditLog : IAuditLog, IDisposable
             return records;
         }
 
+        var text = File.ReadAllText(path, System.Text.Encoding.UTF8);
+        // A last line without its newline is a record still being written: not there yet.
+        var complete = text[..(text.LastIndexOf('\n') + 1)];
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in complete.Split('\n'))
         {
             lineNumber++;
             if (line.Length == 0)

@@ -53,4 +53,47 @@ internal static class PrivateFiles
             throw;
         }
     }
+
+    /// <summary>
+    /// An exclusive lock across processes: FileShare.None on a side file. On Unix .NET takes an advisory flock
+    /// on it, which the OS drops when the process ends, so a crash leaves no stale lock. Dispose to release.
+    /// </summary>
+    public static async Task<FileStream> LockAsync(string lockPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        FileStream? held;
+        while ((held = TryLock(lockPath, deadline)) is null)
+        {
+            await Task.Delay(Random.Shared.Next(2, 20), cancellationToken);
+        }
+
+        return held;
+    }
+
+    /// <summary>The synchronous <see cref="LockAsync"/>, for synchronous callers (the key file).</summary>
+    public static FileStream Lock(string lockPath, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        FileStream? held;
+        while ((held = TryLock(lockPath, deadline)) is null)
+        {
+            Thread.Sleep(Random.Shared.Next(2, 20));
+        }
+
+        return held;
+    }
+
+    /// <summary>The lock, or null if another holder has it and there is time left to wait (after that, the IOException).</summary>
+    private static FileStream? TryLock(string lockPath, DateTime deadline)
+    {
+        CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        try
+        {
+            return Open(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (DateTime.UtcNow < deadline)
+        {
+            return null;
+        }
+    }
 }

@@ -74,7 +74,7 @@ public sealed class LocalKeyFile : IDeidentificationKeyProvider
 
     private DeidentificationKeys AddTenant(string tenantId)
     {
-        using var fileLock = AcquireLock();
+        using var fileLock = PrivateFiles.Lock(Path + ".lock", LockTimeout);
 
         // Read again under the lock: another process may have added the tenant (or created the file) meanwhile.
         var exists = File.Exists(Path);
@@ -193,27 +193,6 @@ public sealed class LocalKeyFile : IDeidentificationKeyProvider
         finally
         {
             CryptographicOperations.ZeroMemory(json);
-        }
-    }
-
-    /// <summary>
-    /// An exclusive lock across processes: FileShare.None on a side file. On Unix .NET takes an advisory
-    /// flock on it, which the OS drops when the process ends, so a crash leaves no stale lock.
-    /// </summary>
-    private FileStream AcquireLock()
-    {
-        PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var deadline = _time.GetUtcNow() + LockTimeout;
-        while (true)
-        {
-            try
-            {
-                return PrivateFiles.Open(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (_time.GetUtcNow() < deadline)
-            {
-                Thread.Sleep(Random.Shared.Next(5, 25));
-            }
         }
     }
 

@@ -10,7 +10,8 @@ namespace Telerad.Deidentification;
 /// A read with no valid actor or purpose is audited as <see cref="AuditOutcome.Denied"/> and throws
 /// <see cref="UnauthorizedAccessException"/>; a missing record is audited as <see cref="AuditOutcome.NotFound"/>
 /// and returns null; a record that does not open is audited as <see cref="AuditOutcome.Failed"/> and throws
-/// <see cref="ReidentificationMapException"/>. If the audit record cannot be written, nothing is returned.
+/// <see cref="ReidentificationMapException"/> (any other failure of the read, e.g. storage or keys, is audited
+/// as failed too and rethrown). If the audit record cannot be written, nothing is returned.
 /// </para>
 /// </summary>
 public abstract class EncryptedReidentificationStore : IReidentificationStore
@@ -51,26 +52,21 @@ public abstract class EncryptedReidentificationStore : IReidentificationStore
             throw new UnauthorizedAccessException("Re-identification reads need an actor and a purpose, both opaque ids.");
         }
 
-        var record = await ReadRecordAsync(tenantId, deidentifiedStudyInstanceUid, cancellationToken);
-        if (record is null)
-        {
-            await AuditAsync(tenantId, deidentifiedStudyInstanceUid, actor, purpose, AuditOutcome.NotFound, cancellationToken);
-            return null;
-        }
-
-        ReidentificationEntry entry;
+        ReidentificationEntry? entry;
         try
         {
-            entry = ReidentificationMapProtector.Unprotect(record, _keys.GetKeys(tenantId), tenantId, deidentifiedStudyInstanceUid);
+            var record = await ReadRecordAsync(tenantId, deidentifiedStudyInstanceUid, cancellationToken);
+            entry = record is null ? null : ReidentificationMapProtector.Unprotect(record, _keys.GetKeys(tenantId), tenantId, deidentifiedStudyInstanceUid);
         }
-        catch (ReidentificationMapException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Storage down, keys unreadable, record not opening: the attempt is on the trail too.
             await AuditAsync(tenantId, deidentifiedStudyInstanceUid, actor, purpose, AuditOutcome.Failed, cancellationToken);
             throw;
         }
 
         // The audit record is durable before the caller sees any identifier.
-        await AuditAsync(tenantId, deidentifiedStudyInstanceUid, actor, purpose, AuditOutcome.Granted, cancellationToken);
+        await AuditAsync(tenantId, deidentifiedStudyInstanceUid, actor, purpose, entry is null ? AuditOutcome.NotFound : AuditOutcome.Granted, cancellationToken);
         return entry;
     }
 

@@ -125,6 +125,17 @@ public sealed class FileReidentificationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_read_whose_keys_cannot_be_loaded_is_audited_as_failed()
+    {
+        await _store.SaveAsync(Planted.Entry());
+        var store = new FileReidentificationStore(Path.Combine(_dir, "maps"), new BrokenKeys(), _audit);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync(Planted.Tenant, Planted.DeidentifiedStudyUid, "user:rad-17", "report-delivery"));
+
+        Assert.Equal(AuditOutcome.Failed, Assert.Single(JsonLinesAuditLog.ReadAll(_audit.Path)).Outcome);
+    }
+
+    [Fact]
     public async Task A_file_copied_into_another_studys_place_does_not_open()
     {
         await _store.SaveAsync(Planted.Entry());
@@ -173,6 +184,11 @@ public sealed class FileReidentificationStoreTests : IDisposable
     {
         _audit.Dispose();
         Directory.Delete(_dir, recursive: true);
+    }
+
+    private sealed class BrokenKeys : IDeidentificationKeyProvider
+    {
+        public DeidentificationKeys GetKeys(string tenantId) => throw new InvalidDataException("key file is corrupt");
     }
 
     private sealed class FailingAuditLog : IAuditLog

@@ -9,17 +9,31 @@ public sealed class JsonLinesAuditLogTests : IDisposable
     [Fact]
     public async Task Concurrent_writers_each_leave_one_whole_line()
     {
+        // Four logs on one file, each with its own file handles, as four processes would have.
         var path = Path.Combine(_dir, "audit.jsonl");
-        using var first = new JsonLinesAuditLog(path);
-        using var second = new JsonLinesAuditLog(path); // a second writer on the same file, as a second process would be
+        var logs = Enumerable.Range(0, 4).Select(_ => new JsonLinesAuditLog(path)).ToArray();
         var start = DateTimeOffset.UtcNow;
-        var writes = Enumerable.Range(0, 200).Select(i =>
-            (i % 2 == 0 ? first : second).WriteAsync(new AuditRecord(start.AddTicks(i), "tenant-a", $"user:{i}", AuditActions.ReidentificationRead, "2.25.1", "report-delivery", AuditOutcome.Granted)));
-        await Task.WhenAll(writes);
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+            logs[i % 4].WriteAsync(new AuditRecord(start.AddTicks(i), "tenant-a", $"user:{i}", AuditActions.ReidentificationRead, "2.25.1", "report-delivery", AuditOutcome.Granted)))));
 
         var records = JsonLinesAuditLog.ReadAll(path);
-        Assert.Equal(200, records.Count);
-        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"user:{i}").Order(StringComparer.Ordinal), records.Select(r => r.Actor).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => $"user:{i}").Order(StringComparer.Ordinal), records.Select(r => r.Actor).Order(StringComparer.Ordinal));
+        Assert.Equal(400, File.ReadAllLines(path).Length);
+        foreach (var log in logs)
+        {
+            log.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_line_still_being_written_is_not_read_yet()
+    {
+        var path = Path.Combine(_dir, "audit.jsonl");
+        using var log = new JsonLinesAuditLog(path);
+        await log.WriteAsync(new AuditRecord(DateTimeOffset.UtcNow, "tenant-a", "user:1", AuditActions.ReidentificationRead, "2.25.1", "report-delivery", AuditOutcome.Granted));
+        File.AppendAllText(path, "{\"time\":\"2025-01-01T00:00:00Z\",\"tena");
+
+        Assert.Equal("user:1", Assert.Single(JsonLinesAuditLog.ReadAll(path)).Actor);
     }
 
     [Theory]

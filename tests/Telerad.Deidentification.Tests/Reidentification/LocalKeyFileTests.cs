@@ -71,20 +71,66 @@ public sealed class LocalKeyFileTests : IDisposable
     }
 
     [Fact]
-    public async Task Many_instances_racing_on_a_new_file_agree_on_one_key_set_per_tenant()
+    public void Many_instances_racing_on_a_new_file_agree_on_one_key_set_per_tenant()
     {
-        // Each instance has its own file handles, so the lock and the create race are the ones two processes see.
-        var files = Enumerable.Range(0, 8).Select(_ => new LocalKeyFile(KeyPath)).ToArray();
-        var results = await Task.WhenAll(files.SelectMany(f => new[] { "t1", "t2", "t3" }.Select(t => Task.Run(() => f.GetKeys(t)))));
-
-        foreach (var tenant in results.GroupBy(k => k.TenantId))
+        // Each instance has its own file handles, so the lock and the create race are the ones two processes
+        // see. Threads start together and each asks for every tenant, in different orders.
+        const int count = 12;
+        var files = Enumerable.Range(0, count).Select(_ => new LocalKeyFile(KeyPath)).ToArray();
+        var tenants = new[] { "t1", "t2", "t3" };
+        var results = new DeidentificationKeys[count][];
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, count).Select(i => new Thread(() =>
         {
-            Assert.Single(tenant.Select(k => k.MapEncryptionKeyId).Distinct());
-            Assert.Single(tenant.Select(k => k.PseudonymKeyId).Distinct());
+            start.Wait();
+            results[i] = tenants.Skip(i % 3).Concat(tenants.Take(i % 3)).Select(files[i].GetKeys).ToArray();
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        start.Set();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        var onDisk = new LocalKeyFile(KeyPath);
+        foreach (var tenant in results.SelectMany(r => r).GroupBy(k => k.TenantId))
+        {
+            var keys = onDisk.GetKeys(tenant.Key);
+            Assert.All(tenant, k => Assert.Equal(keys.MapEncryptionKeyId, k.MapEncryptionKeyId));
+            Assert.All(tenant, k => Assert.Equal(keys.PseudonymKeyId, k.PseudonymKeyId));
         }
 
         Assert.Single(files, f => f.CreatedFile);
-        Assert.Equal(results.Where(k => k.TenantId == "t1").First().MapEncryptionKeyId, new LocalKeyFile(KeyPath).GetKeys("t1").MapEncryptionKeyId);
+    }
+
+    [Fact]
+    public void Adding_a_tenant_waits_while_another_process_holds_the_lock()
+    {
+        // Another process (python, flock(2)) holds the key file's lock for a second; the key file must wait for it.
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyPath)!);
+        const string script = """
+            import fcntl, sys, time
+            f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX)
+            print('locked', flush=True); time.sleep(1.0)
+            """;
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-c", script, KeyPath + ".lock" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var holder = System.Diagnostics.Process.Start(info)!;
+        Assert.Equal("locked", holder.StandardOutput.ReadLine());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        new LocalKeyFile(KeyPath).GetKeys("tenant-a");
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(500), $"took {clock.Elapsed}");
+        Assert.True(holder.WaitForExit(10_000));
     }
 
     public static TheoryData<string, string> CorruptFiles => new()
