@@ -63,10 +63,18 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             (BlobPort, QueuePort, TablePort) = FreePorts();
             _process = Start(binary);
-            if (await WaitUntilListeningAsync(_process))
+            try
             {
-                AppDomain.CurrentDomain.ProcessExit += KillOnExit;
-                return;
+                if (await WaitUntilListeningAsync(_process))
+                {
+                    AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+                    return;
+                }
+            }
+            catch
+            {
+                Stop(); // never leave an emulator running behind a failed start
+                throw;
             }
 
             Stop();
