@@ -38,7 +38,7 @@ public static class ReidentificationMapProtector
         ArgumentNullException.ThrowIfNull(keys);
         if (!string.Equals(entry.TenantId, keys.TenantId, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"The keys are tenant '{keys.TenantId}''s, the entry is tenant '{entry.TenantId}''s.", nameof(keys));
+            throw new ArgumentException($"The keys belong to tenant '{keys.TenantId}', the entry to tenant '{entry.TenantId}'.", nameof(keys));
         }
 
         var keyId = Encoding.ASCII.GetBytes(keys.MapEncryptionKeyId);
@@ -82,7 +82,7 @@ public static class ReidentificationMapProtector
         var header = ReadHeader(record, what);
         if (!string.Equals(keys.TenantId, tenantId, StringComparison.Ordinal))
         {
-            throw new ReidentificationMapException($"{what} cannot be opened with tenant '{keys.TenantId}''s keys.");
+            throw new ReidentificationMapException($"{what} cannot be opened with the keys of tenant '{keys.TenantId}'.");
         }
 
         if (!string.Equals(header.KeyId, keys.MapEncryptionKeyId, StringComparison.Ordinal))
