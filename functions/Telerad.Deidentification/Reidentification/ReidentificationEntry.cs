@@ -35,12 +35,22 @@ public sealed record ReidentificationEntry
     public override string ToString() => $"ReidentificationEntry({TenantId}, {DeidentifiedStudyInstanceUid})";
 }
 
-/// <summary>Stores re-identification entries encrypted; every read is audited with who and why.</summary>
+/// <summary>
+/// Stores re-identification entries encrypted; every read is audited with who and why.
+/// Implementations: <see cref="FileReidentificationStore"/>, and an Azure Table store in Telerad.Azure, both on
+/// <see cref="EncryptedReidentificationStore"/>. Tenant ids, study UIDs, actors and purposes are
+/// <see cref="Telerad.Auditing.OpaqueId"/>s.
+/// </summary>
 public interface IReidentificationStore
 {
     /// <summary>Saves (or replaces, idempotently) the entry of one study.</summary>
     Task SaveAsync(ReidentificationEntry entry, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads an entry back; writes an audit record naming <paramref name="actor"/> and <paramref name="purpose"/> first.</summary>
+    /// <summary>
+    /// Reads an entry back; writes an audit record naming <paramref name="actor"/> and <paramref name="purpose"/> first,
+    /// and returns nothing if that write fails. Null (audited as not found) when there is no entry;
+    /// <see cref="UnauthorizedAccessException"/> (audited as denied) without a valid actor and purpose;
+    /// <see cref="ReidentificationMapException"/> (audited as failed) when the stored record does not open.
+    /// </summary>
     Task<ReidentificationEntry?> GetAsync(string tenantId, string deidentifiedStudyInstanceUid, string actor, string purpose, CancellationToken cancellationToken = default);
 }
