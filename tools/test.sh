@@ -30,12 +30,13 @@ fi
 
 # Test data that is generated, not committed: a small synthetic CT study in every syntax make-ct-study.sh knows.
 export TELERAD_TESTDATA="${TELERAD_TESTDATA:-$ROOT/.work/testdata}"
+mkdir -p "$TELERAD_TESTDATA"
 CT="$TELERAD_TESTDATA/ct-small"
 MAKE_CT="${TELERAD_MAKE_CT:-$ROOT/../shared/tools/make-ct-study.sh}"
 if [ ! -f "$CT/.complete" ] && [ -x "$MAKE_CT" -o -f "$MAKE_CT" ]; then
   echo "building the synthetic CT test study (12 slices, 64x64)"
   rm -rf "$CT"
-  bash "$MAKE_CT" "$CT" 12 64 >"$TELERAD_TESTDATA.ct-small.log" 2>&1 || { cat "$TELERAD_TESTDATA.ct-small.log"; exit 1; }
+  bash "$MAKE_CT" "$CT" 12 64 >"$TELERAD_TESTDATA/ct-small.log" 2>&1 || { cat "$TELERAD_TESTDATA/ct-small.log"; exit 1; }
   touch "$CT/.complete"
 fi
 

@@ -10,6 +10,7 @@ internal static class TeleradCommand
         var root = new RootCommand("Telerad: teleradiology pipeline tools (DICOM inspection, de-identification, demo).");
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(DeidentifyCommand.Create());
         return root;
     }
 }

@@ -72,6 +72,43 @@ for tool in "${tools[@]}"; do
 done
 echo "(vs dcmdump = dcmdump's marginal cost / the tool's: >1 means faster than dcmtk; target for telerad >= 2)"
 
+# ---- 2. full read with pixel decode
+# 2a. Explicit VR LE copy: our read + decode of every frame vs cat of the same files (both one process).
+for ((r = 0; r < 2; r++)); do cat "${ALL[@]}" > /dev/null; $BENCH decode "${ALL[@]}" > /dev/null; done
+declare -a CAT_T DEC_T
+for ((r = 0; r < RUNS; r++)); do
+  s=$(now); cat "${ALL[@]}" > /dev/null; e=$(now); CAT_T+=($(( (e - s) / 1000 )))
+  s=$(now); $BENCH decode "${ALL[@]}" > /dev/null; e=$(now); DEC_T+=($(( (e - s) / 1000 )))
+done
+BYTES=$(cat "${ALL[@]}" | wc -c)
+cat_us=$(printf '%s\n' "${CAT_T[@]}" | median); dec_us=$(printf '%s\n' "${DEC_T[@]}" | median)
+echo
+echo "## Full read with pixel decode, Explicit VR LE copy ($(( BYTES / 1000000 )) MB, ${#ALL[@]} files), median of $RUNS"
+printf '%-22s %10s %10s\n' tool "time ms" "MB/s"
+printf '%-22s %10.1f %10.0f\n' cat "$(awk -v x=$cat_us 'BEGIN{print x/1000}')" "$(awk -v b=$BYTES -v t=$cat_us 'BEGIN{print b/t}')"
+printf '%-22s %10.1f %10.0f   (%.0f%% of cat; target >= 50%%)\n' "telerad decode" "$(awk -v x=$dec_us 'BEGIN{print x/1000}')" "$(awk -v b=$BYTES -v t=$dec_us 'BEGIN{print b/t}')" "$(awk -v c=$cat_us -v t=$dec_us 'BEGIN{print 100*c/t}')"
+
+# 2b. JPEG Lossless and RLE: one 300-frame instance each, so dcmtk's start-up is amortised like ours.
+for syntax in jpll rle; do
+  multi=$SCRATCH/multiframe-$syntax.dcm
+  [ -f "$multi" ] || $BENCH combine "$multi" "$STUDY/$syntax"/*.dcm > /dev/null
+  case $syntax in jpll) ref=dcmdjpeg;; rle) ref=dcmdrle;; esac
+  declare -a REF_T=() OUR_T=()
+  $ref "$multi" "$SCRATCH/ref-out.dcm"; $BENCH decode "$multi" > /dev/null
+  for ((r = 0; r < RUNS; r++)); do
+    s=$(now); $ref "$multi" "$SCRATCH/ref-out.dcm"; e=$(now); REF_T+=($(( (e - s) / 1000 )))
+    s=$(now); $BENCH decode "$multi" > /dev/null; e=$(now); OUR_T+=($(( (e - s) / 1000 )))
+  done
+  decoded=$(( 300 * 512 * 512 * 2 ))
+  ref_us=$(printf '%s\n' "${REF_T[@]}" | median); our_us=$(printf '%s\n' "${OUR_T[@]}" | median)
+  echo
+  echo "## Decode of a 300-frame $syntax instance ($(( $(stat -c %s "$multi") / 1000000 )) MB -> $(( decoded / 1000000 )) MB), median of $RUNS"
+  printf '%-22s %10.1f ms %8.0f MB/s\n' "$ref" "$(awk -v x=$ref_us 'BEGIN{print x/1000}')" "$(awk -v b=$decoded -v t=$ref_us 'BEGIN{print b/t}')"
+  printf '%-22s %10.1f ms %8.0f MB/s   (%.2fx %s; target >= 1)\n' "telerad decode" "$(awk -v x=$our_us 'BEGIN{print x/1000}')" "$(awk -v b=$decoded -v t=$our_us 'BEGIN{print b/t}')" "$(awk -v r=$ref_us -v t=$our_us 'BEGIN{print r/t}')" "$ref"
+  rm -f "$SCRATCH/ref-out.dcm"
+done
+echo "(dcmdjpeg/dcmdrle also write their output file; to tmpfs-backed page cache, so the write is a memory copy)"
+
 # ---- 3. peak RSS while streaming a 1 GB multi-frame instance through read -> write
 if [ "${SKIP_RSS:-0}" != 1 ]; then
   BIG=$SCRATCH/multiframe-1g.dcm

@@ -63,11 +63,13 @@ internal static class Screening
 
         var modality = dataset.GetString(DicomTags.Modality)?.Trim().ToUpperInvariant() ?? string.Empty;
         var sopClass = dataset.GetUid(DicomTags.SOPClassUID) ?? string.Empty;
-        var atRisk = AtRiskModalities.Contains(modality) || sopClass.StartsWith(SecondaryCaptureRoot, StringComparison.Ordinal);
+        var secondaryCapture = sopClass == SecondaryCaptureRoot || sopClass.StartsWith(SecondaryCaptureRoot + ".", StringComparison.Ordinal);
+        var atRisk = AtRiskModalities.Contains(modality) || secondaryCapture;
         if (atRisk && rule is null)
         {
+            var what = secondaryCapture ? "Secondary capture images" : $"Modality {modality} images";
             return new QuarantineReason(QuarantineReason.BurnedInAnnotationRisk,
-                $"Modality {(modality.Length > 0 ? modality : "(none)")} images often carry burned-in text and Burned In Annotation is not NO; no region blanking rule matches.");
+                $"{what} often carry burned-in text and Burned In Annotation is not NO; no region blanking rule matches.");
         }
 
         blankWith = atRisk ? rule : null;

@@ -74,29 +74,26 @@ public sealed class FolderDeidentifier(Deidentifier deidentifier, IReidentificat
             }
 
             var name = result.SopInstanceUid + ".dcm";
-            if (!claimed.TryAdd(name, relative))
-            {
-                return new DeidentificationReportEntry
-                {
-                    Input = relative,
-                    Outcome = DeidentificationReportEntry.FailedOutcome,
-                    Message = $"Another input ({claimed[name]}) has the same SOP Instance UID; not written twice.",
-                };
-            }
-
             var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
             var target = Path.Combine(output, name);
-            var temporary = target + ".partial";
+            var temporary = target + ".partial-" + Guid.NewGuid().ToString("N");
             DicomWriter.WriteFile(temporary, result.Dataset!, syntax);
-            File.Move(temporary, target, overwrite: true);
             studies.TryAdd(result.StudyInstanceUid!, result.Reidentification!);
-            return new DeidentificationReportEntry
+            lock (claimed)
             {
-                Input = relative,
-                Outcome = DeidentificationReportEntry.Deidentified,
-                Output = name,
-                Actions = result.ActionCounts,
-            };
+                if (claimed.TryAdd(name, relative))
+                {
+                    File.Move(temporary, target, overwrite: true);
+                    return new DeidentificationReportEntry { Input = relative, Outcome = DeidentificationReportEntry.Deidentified, Output = name, Actions = result.ActionCounts };
+                }
+
+                // The same SOP instance arrived twice: identical output is one file; different output is a conflict to report.
+                var identical = File.Exists(target) && FilesEqual(temporary, target);
+                File.Delete(temporary);
+                return identical
+                    ? new DeidentificationReportEntry { Input = relative, Outcome = DeidentificationReportEntry.Deidentified, Output = name, Actions = result.ActionCounts, Message = $"Identical to the output of {claimed[name]}." }
+                    : Failed(relative, $"Another input ({claimed[name]}) has the same SOP Instance UID but different content; not overwritten.");
+            }
         }
         catch (DicomFormatException ex)
         {
@@ -115,6 +112,32 @@ public sealed class FolderDeidentifier(Deidentifier deidentifier, IReidentificat
             // e.g. text that cannot be encoded back in the instance's character set
             return Failed(relative, ex.Message);
         }
+    }
+
+    private static bool FilesEqual(string a, string b)
+    {
+        var left = new FileInfo(a);
+        var right = new FileInfo(b);
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+
+        using var x = left.OpenRead();
+        using var y = right.OpenRead();
+        var bx = new byte[1 << 16];
+        var by = new byte[1 << 16];
+        int read;
+        while ((read = x.Read(bx)) > 0)
+        {
+            y.ReadExactly(by, 0, read);
+            if (!bx.AsSpan(0, read).SequenceEqual(by.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static DeidentificationReportEntry Failed(string input, string message) =>

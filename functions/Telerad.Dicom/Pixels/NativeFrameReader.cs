@@ -66,7 +66,7 @@ internal static class NativeFrameReader
             var alignedEnd = Math.Min(((start + length + unit - 1) / unit) * unit, lazy.Length - (lazy.Length % unit));
             if (alignedStart == start && alignedEnd == start + length)
             {
-                var direct = new byte[length];
+                var direct = GC.AllocateUninitializedArray<byte>(length); // every byte is read into it
                 lazy.ReadAt(start, direct);
                 return direct;
             }

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Telerad.Auditing;
+using Telerad.Deidentification;
+
+namespace Telerad.Cli;
+
+/// <summary>
+/// `telerad deidentify --input PATH --output DIR [--profile NAME|FILE] [--key-file FILE] [--tenant ID]
+/// [--report FILE] [--map-dir DIR]`: de-identifies a file or folder tree; inputs are never changed.
+/// </summary>
+internal static class DeidentifyCommand
+{
+    public static Command Create()
+    {
+        var input = new Option<string>("--input", "-i") { Description = "A DICOM file or a folder (searched recursively).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the de-identified files (one per accepted input, named by its new SOP Instance UID).", Required = true };
+        var profile = new Option<string>("--profile") { Description = "Built-in profile (reading, basic) or a profile JSON file.", DefaultValueFactory = _ => "reading" };
+        var keyFile = new Option<string?>("--key-file") { Description = "Key file with the tenant's keys; created on first use. Default: $TELERAD_KEY_FILE or ~/.config/telerad/deidentification-keys.json." };
+        var tenant = new Option<string>("--tenant") { Description = "Tenant whose keys are used.", DefaultValueFactory = _ => "local" };
+        var report = new Option<string?>("--report") { Description = "Write the JSON report (every input and its outcome) to this file." };
+        var mapDirectory = new Option<string?>("--map-dir") { Description = "Save the encrypted re-identification map of each study here (keep it apart from the output)." };
+        var command = new Command("deidentify", "De-identify DICOM files with a PS3.15 profile and keyed pseudonyms.")
+        {
+            input, output, profile, keyFile, tenant, report, mapDirectory,
+        };
+        command.SetAction(async (result, cancellationToken) => await RunAsync(
+            result.GetValue(input)!,
+            result.GetValue(output)!,
+            result.GetValue(profile)!,
+            result.GetValue(keyFile),
+            result.GetValue(tenant)!,
+            result.GetValue(report),
+            result.GetValue(mapDirectory),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string input, string output, string profileName, string? keyFilePath, string tenant, string? reportPath, string? mapDirectory, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        DeidentificationProfile profile;
+        try
+        {
+            profile = DeidentificationProfileJson.Load(profileName);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"telerad deidentify: {ex.Message}");
+            return 2;
+        }
+
+        if (!File.Exists(input) && !Directory.Exists(input))
+        {
+            Console.Error.WriteLine($"telerad deidentify: no file or folder at {input}");
+            return 2;
+        }
+
+        var keyFile = new LocalKeyFile(keyFilePath ?? LocalKeyFile.DefaultPath());
+        var keys = keyFile.GetKeys(tenant);
+        if (keyFile.CreatedFile)
+        {
+            Console.Error.WriteLine($"telerad deidentify: created key file {keyFile.Path} (keep it secret and backed up: it is needed to re-identify reports)");
+        }
+
+        IReidentificationStore? store = null;
+        JsonLinesAuditLog? audit = null;
+        if (mapDirectory is not null)
+        {
+            audit = new JsonLinesAuditLog(Path.Combine(mapDirectory, "audit.jsonl"));
+            store = new FileReidentificationStore(mapDirectory, keyFile, audit);
+        }
+
+        try
+        {
+            var runner = new FolderDeidentifier(new Deidentifier(profile, keys), store);
+            DeidentificationReport result = null!;
+            await console.Progress().StartAsync(async context =>
+            {
+                var task = context.AddTask("De-identifying", maxValue: 1);
+                result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                }), cancellationToken);
+            });
+
+            if (reportPath is not null)
+            {
+                await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(result, CliJsonContext.Default.DeidentificationReport), cancellationToken);
+            }
+
+            console.MarkupLine($"{result.Deidentified} de-identified, [yellow]{result.Quarantined} quarantined[/], [{(result.Failed == 0 ? "green" : "red")}]{result.Failed} failed[/] ({result.Files.Count} inputs, profile {Markup.Escape(profile.Name)})");
+            foreach (var entry in result.Files.Where(f => f.Outcome != DeidentificationReportEntry.Deidentified).Take(20))
+            {
+                console.MarkupLine($"  {Markup.Escape(entry.Outcome)}: {Markup.Escape(entry.Input)}: {Markup.Escape(entry.QuarantineCode ?? string.Empty)} {Markup.Escape(entry.Message ?? string.Empty)}");
+            }
+
+            return result.Failed == 0 ? 0 : 1;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"telerad deidentify: {ex.Message}");
+            return 2;
+        }
+        finally
+        {
+            audit?.Dispose();
+        }
+    }
+}
