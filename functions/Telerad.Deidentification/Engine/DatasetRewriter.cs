@@ -5,7 +5,7 @@ namespace Telerad.Deidentification;
 /// attributes it lists, <see cref="RetentionRules"/> for the rest (allow-list), Table E.3.10-1 for private
 /// elements. Items of kept sequences are rewritten the same way.
 /// </summary>
-internal sealed class DatasetRewriter(ConfidentialityProfileTable table, SafePrivateTable safePrivate, DeidentificationContext context)
+internal sealed class DatasetRewriter(ConfidentialityProfileTable table, DeidAction[] actions, SafePrivateTable safePrivate, DeidentificationContext context)
 {
     private static readonly DicomTag DataSetTrailingPadding = new(0xFFFCFFFCu);
 
@@ -47,8 +47,7 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, SafePri
 
             if (table.Find(tag) is { } row)
             {
-                var code = ActionResolver.EffectiveCode(row, context.Profile);
-                Apply(source, target, item, ActionResolver.ToAction(code), depth);
+                Apply(source, target, item, actions[row.Index], depth);
                 continue;
             }
 

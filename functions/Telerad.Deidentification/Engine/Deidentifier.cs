@@ -11,6 +11,9 @@ public sealed class Deidentifier
     private readonly DeidentificationKeys _keys;
     private readonly ConfidentialityProfileTable _table = ConfidentialityProfileTable.Standard;
     private readonly SafePrivateTable _safePrivate = SafePrivateTable.Standard;
+    private readonly DeidAction[] _actions;
+    private readonly KeyedMapper _mapper;
+    private readonly Marks _marks;
 
     public Deidentifier(DeidentificationProfile profile, DeidentificationKeys keys)
     {
@@ -19,6 +22,10 @@ public sealed class Deidentifier
         profile.Validate();
         _profile = profile;
         _keys = keys;
+        // The action of every table row under this profile, decided once.
+        _actions = [.. _table.Rows.Select(row => ActionResolver.ToAction(ActionResolver.EffectiveCode(row, profile)))];
+        _mapper = new KeyedMapper(keys.PseudonymKey);
+        _marks = new Marks(profile);
     }
 
     public DeidentificationProfile Profile => _profile;
@@ -43,7 +50,7 @@ public sealed class Deidentifier
             }
         }
 
-        var mapper = new KeyedMapper(_keys.PseudonymKey);
+        var mapper = _mapper;
         var issuer = dataset.GetString(DicomTags.IssuerOfPatientID);
         var patientId = dataset.GetString(DicomTags.PatientID);
         var studyUid = dataset.GetUid(DicomTags.StudyInstanceUID)!;
@@ -56,7 +63,7 @@ public sealed class Deidentifier
             mapper.PatientPseudonym(issuer, patientKey));
 
         var output = new DicomDataset();
-        new DatasetRewriter(_table, _safePrivate, context).Rewrite(dataset, output, depth: 0);
+        new DatasetRewriter(_table, _actions, _safePrivate, context).Rewrite(dataset, output, depth: 0);
         if (blanked is not null && output[DicomTags.PixelData] is DicomElement pixels)
         {
             output.Set(new DicomElement(DicomTags.PixelData, pixels.VR, blanked));
@@ -65,7 +72,7 @@ public sealed class Deidentifier
         }
 
         PatientAgeFiller.AddIfMissing(dataset, output, _profile);
-        Marks.Add(output, _profile);
+        _marks.AddTo(output);
 
         var entry = new ReidentificationEntry
         {

@@ -1,5 +1,5 @@
+using System.Collections.Frozen;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Telerad.Deidentification;
 
@@ -12,8 +12,8 @@ namespace Telerad.Deidentification;
 /// </summary>
 internal sealed class IdentifierScrubber
 {
-    private static readonly DicomTag[] IdentifierTags =
-    [
+    private static readonly FrozenSet<DicomTag> IdentifierTags = new DicomTag[]
+    {
         DicomTags.PatientID, DicomTags.IssuerOfPatientID, DicomTags.AccessionNumber, DicomTags.StudyID, DicomTags.MedicalRecordLocator,
         DicomTags.OtherPatientIDs, DicomTags.InstitutionName, DicomTags.InstitutionAddress, DicomTags.InstitutionalDepartmentName,
         DicomTags.StationName, DicomTags.DeviceSerialNumber, DicomTags.PatientAddress, DicomTags.PatientTelephoneNumbers,
@@ -25,7 +25,7 @@ internal sealed class IdentifierScrubber
         DicomTags.ReferringPhysicianAddress, DicomTags.ReferringPhysicianTelephoneNumbers, DicomTags.PersonAddress, DicomTags.PersonTelephoneNumbers,
         DicomTags.InstitutionalDepartmentName, DicomTags.DetectorID, DicomTags.GantryID, DicomTags.PerformedLocation, DicomTags.ScheduledStudyLocation,
         DicomTags.CurrentPatientLocation, DicomTags.PatientInstitutionResidence,
-    ];
+    }.ToFrozenSet();
 
     /// <summary>Words of addresses and institution names that are too common to scrub wherever they appear.</summary>
     private static readonly HashSet<string> CommonWords = new(StringComparer.OrdinalIgnoreCase)
@@ -36,12 +36,13 @@ internal sealed class IdentifierScrubber
         "patient", "unknown", "none", "other",
     };
 
-    private readonly Regex? _pattern;
+    /// <summary>What to look for, longest first; whole-word entries must not touch a letter or digit on either side.</summary>
+    private readonly (string Text, bool WholeWord)[] _targets;
 
-    private IdentifierScrubber(Regex? pattern, int count)
+    private IdentifierScrubber((string Text, bool WholeWord)[] targets)
     {
-        _pattern = pattern;
-        Count = count;
+        _targets = targets;
+        Count = targets.Length;
     }
 
     /// <summary>How many distinct identifier strings are searched for.</summary>
@@ -52,8 +53,30 @@ internal sealed class IdentifierScrubber
     {
         var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var literals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (_, owner, item) in dataset.Walk())
+        Collect(dataset, words, literals);
+        var targets = literals.Where(l => l.Length >= 2).Select(l => (l, false))
+            .Concat(words.Select(w => (w, true)))
+            .OrderByDescending(t => t.Item1.Length)
+            .ThenBy(t => t.Item1, StringComparer.Ordinal)
+            .ToArray();
+        return new IdentifierScrubber(targets);
+    }
+
+    /// <summary>Every depth of the data set; values over 4 KB are not identifiers (pixel data, LUTs, documents).</summary>
+    private static void Collect(DicomDataset dataset, HashSet<string> words, HashSet<string> literals)
+    {
+        foreach (var item in dataset)
         {
+            if (item is DicomSequence sequence)
+            {
+                foreach (var child in sequence.Items)
+                {
+                    Collect(child, words, literals);
+                }
+
+                continue;
+            }
+
             if (item is not DicomElement element || element.Value.Length == 0 || element.Value.Length > 4096)
             {
                 continue;
@@ -61,7 +84,7 @@ internal sealed class IdentifierScrubber
 
             if (element.VR == DicomVR.PN)
             {
-                foreach (var name in owner.GetPersonNames(element.Tag))
+                foreach (var name in dataset.GetPersonNames(element.Tag))
                 {
                     foreach (var part in name.NameParts)
                     {
@@ -74,52 +97,61 @@ internal sealed class IdentifierScrubber
                     }
                 }
             }
-            else if (Array.IndexOf(IdentifierTags, element.Tag) >= 0 && DicomVRInfo.IsString(element.VR))
+            else if (IdentifierTags.Contains(element.Tag) && DicomVRInfo.IsString(element.VR))
             {
-                foreach (var value in owner.GetStrings(element.Tag))
+                foreach (var value in dataset.GetStrings(element.Tag))
                 {
                     AddLiteral(value, literals);
                 }
             }
-            else if (element.Tag == DicomTags.PatientBirthDate && DicomDate.TryParse(owner.GetString(element.Tag), out var birth))
+            else if (element.Tag == DicomTags.PatientBirthDate && DicomDate.TryParse(dataset.GetString(element.Tag), out var birth))
             {
                 var d = birth.Value;
-                foreach (var form in new[] { "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "d MMM yyyy", "MMM d, yyyy" })
+                foreach (var form in BirthDateForms)
                 {
                     literals.Add(d.ToString(form, System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
         }
-
-        var alternatives = literals.Where(l => l.Length >= 2).OrderByDescending(l => l.Length).Select(Regex.Escape)
-            .Concat(words.OrderByDescending(w => w.Length).Select(w => $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(w)}(?![\p{{L}}\p{{N}}])"))
-            .ToList();
-        if (alternatives.Count == 0)
-        {
-            return new IdentifierScrubber(null, 0);
-        }
-
-        var pattern = new Regex(string.Join('|', alternatives), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
-        return new IdentifierScrubber(pattern, alternatives.Count);
     }
+
+    private static readonly string[] BirthDateForms =
+        ["yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "d MMM yyyy", "MMM d, yyyy"];
 
     /// <summary>The text with every identifier replaced by asterisks; <paramref name="changed"/> tells whether any was found.</summary>
     public string Scrub(string text, out bool changed)
     {
         changed = false;
-        if (_pattern is null || text.Length == 0)
+        if (_targets.Length == 0 || text.Length == 0)
         {
             return text;
         }
 
-        var hit = false;
-        var result = _pattern.Replace(text, m =>
+        char[]? result = null;
+        foreach (var (target, wholeWord) in _targets)
         {
-            hit = true;
-            return new string('*', m.Length);
-        });
-        changed = hit;
-        return result;
+            var from = 0;
+            while (from <= text.Length - target.Length)
+            {
+                var at = text.IndexOf(target, from, StringComparison.OrdinalIgnoreCase);
+                if (at < 0)
+                {
+                    break;
+                }
+
+                var end = at + target.Length;
+                if (!wholeWord || ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && (end == text.Length || !char.IsLetterOrDigit(text[end]))))
+                {
+                    result ??= text.ToCharArray();
+                    result.AsSpan(at, target.Length).Fill('*');
+                }
+
+                from = at + 1;
+            }
+        }
+
+        changed = result is not null;
+        return result is null ? text : new string(result);
     }
 
     private static void AddName(string part, HashSet<string> words, HashSet<string> literals)

@@ -5,11 +5,27 @@ namespace Telerad.Deidentification;
 /// Removed = YES, De-identification Method, the CID 7050 codes of the profile and its options, and whether
 /// longitudinal temporal information was modified, kept or removed.
 /// </summary>
-internal static class Marks
+internal sealed class Marks
 {
     public const string Edition = "PS3.15 2026c";
 
-    public static void Add(DicomDataset target, DeidentificationProfile profile)
+    private readonly DicomDataset _template = new();
+
+    /// <summary>The marks of a profile are the same for every instance: encoded once, copied per instance.</summary>
+    public Marks(DeidentificationProfile profile)
+    {
+        Build(_template, profile);
+    }
+
+    public void AddTo(DicomDataset target)
+    {
+        foreach (var item in _template)
+        {
+            target.Set(item is DicomSequence sequence ? new DicomSequence(sequence.Tag, sequence.Items.Select(i => i.Clone())) : item);
+        }
+    }
+
+    private static void Build(DicomDataset target, DeidentificationProfile profile)
     {
         target.SetString(DicomTags.PatientIdentityRemoved, "YES", DicomVR.CS);
         var codes = DeidentificationMethodCodes.For(profile);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,7 +13,11 @@ namespace Telerad.Deidentification;
 internal sealed class KeyedMapper(byte[] key)
 {
     private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    private readonly Dictionary<string, string> _uidCache = new(StringComparer.Ordinal);
+
+    /// <summary>Study, series and frame-of-reference UIDs repeat in every instance of a series: remember recent ones.</summary>
+    private const int UidCacheLimit = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _uidCache = new(StringComparer.Ordinal);
 
     /// <summary>"2.25." + the decimal of the first 128 bits of HMAC-SHA256(key, uid) (PS3.5 B.2 form).</summary>
     public string MapUid(string uid)
@@ -26,8 +29,13 @@ internal sealed class KeyedMapper(byte[] key)
 
         Span<byte> hash = stackalloc byte[32];
         Hash("uid", uid, hash);
-        var value = new BigInteger(hash[..16], isUnsigned: true, isBigEndian: true);
+        var value = new UInt128(BinaryPrimitives.ReadUInt64BigEndian(hash), BinaryPrimitives.ReadUInt64BigEndian(hash[8..]));
         mapped = "2.25." + value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_uidCache.Count >= UidCacheLimit)
+        {
+            _uidCache.Clear();
+        }
+
         _uidCache[uid] = mapped;
         return mapped;
     }

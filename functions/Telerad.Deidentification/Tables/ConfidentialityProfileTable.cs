@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Telerad.Deidentification;
 
 /// <summary>One row of PS3.15 Table E.1-1: the Basic profile's action code and each option's override.</summary>
-internal sealed record ProfileRow(DicomTag Tag, uint Mask, string Keyword, string Basic, FrozenDictionary<DeidentificationOption, string> OptionCodes);
+internal sealed record ProfileRow(int Index, DicomTag Tag, uint Mask, string Keyword, string Basic, FrozenDictionary<DeidentificationOption, string> OptionCodes);
 
 /// <summary>
 /// PS3.15 Table E.1-1 (2026c), read from the embedded copy of the standard's table. Repeating-group rows
@@ -43,12 +43,12 @@ internal sealed class ConfidentialityProfileTable
             var pattern = row["tag"];
             if (pattern.Contains("odd", StringComparison.Ordinal))
             {
-                PrivateRow = new ProfileRow(default, 0, "(private)", row["basic"], options);
+                PrivateRow = new ProfileRow(-1, default, 0, "(private)", row["basic"], options);
                 continue;
             }
 
             var (tag, mask) = ParsePattern(pattern);
-            all.Add(new ProfileRow(new DicomTag(tag), mask, row["keyword"], row["basic"], options));
+            all.Add(new ProfileRow(all.Count, new DicomTag(tag), mask, row["keyword"], row["basic"], options));
         }
 
         Rows = all;

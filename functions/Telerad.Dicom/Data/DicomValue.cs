@@ -67,6 +67,9 @@ public sealed class DicomLazyValue : DicomValue
         SwapUnit = swapUnit;
     }
 
+    /// <summary>Where the bytes are (a file, a stream, a spill file).</summary>
+    internal IDicomRandomAccessSource Source => _source;
+
     /// <summary>Byte offset of the value in its source (for diagnostics and offset tables).</summary>
     public long Offset { get; }
 

@@ -102,6 +102,13 @@ internal sealed class DicomOutput(Stream stream) : IDisposable
         }
 
         Flush();
+        if (swapUnit <= 1 && value is DicomLazyValue { SwapUnit: 1, Source: FileInputSource file } lazy && stream is FileStream output
+            && FileRangeCopy.TryCopy(file.Handle, lazy.Offset, output, lazy.Length))
+        {
+            BytesWritten += lazy.Length;
+            return;
+        }
+
         using var source = value.OpenRead();
         var chunk = new byte[Math.Min(value.Length, 1 << 20)];
         long left = value.Length;

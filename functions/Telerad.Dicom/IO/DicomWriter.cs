@@ -60,7 +60,8 @@ public static class DicomWriter
 
     public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        // Unbuffered: DicomOutput buffers already, and large values may be copied file to file in the kernel.
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         WriteFile(stream, dataset, syntax, options, sourceFileMeta);
     }
 

@@ -33,6 +33,9 @@ internal sealed class FileInputSource : InputSource, IDicomRandomAccessSource
 
     public long FileLength { get; }
 
+    /// <summary>The open handle, for in-kernel copies of value ranges (<see cref="FileRangeCopy"/>).</summary>
+    internal SafeFileHandle Handle => _handle;
+
     long IDicomRandomAccessSource.Length => FileLength;
 
     public override long? Length => FileLength;
