@@ -76,15 +76,23 @@ internal static class DeidentifyCommand
         {
             var runner = new FolderDeidentifier(new Deidentifier(profile, keys), store);
             DeidentificationReport result = null!;
-            await console.Progress().StartAsync(async context =>
+            if (Console.IsErrorRedirected)
             {
-                var task = context.AddTask("De-identifying", maxValue: 1);
-                result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, new Progress<(int Done, int Total)>(p =>
+                // No terminal to draw a progress bar on (scripts, CI): just run.
+                result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, null, cancellationToken);
+            }
+            else
+            {
+                await console.Progress().StartAsync(async context =>
                 {
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                }), cancellationToken);
-            });
+                    var task = context.AddTask("De-identifying", maxValue: 1);
+                    result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, new Progress<(int Done, int Total)>(p =>
+                    {
+                        task.MaxValue = p.Total;
+                        task.Value = p.Done;
+                    }), cancellationToken);
+                });
+            }
 
             if (reportPath is not null)
             {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Telerad.Deidentification;
 
 /// <summary>One row of PS3.15 Table E.1-1: the Basic profile's action code and each option's override.</summary>
-internal sealed record ProfileRow(int Index, DicomTag Tag, uint Mask, string Keyword, string Basic, FrozenDictionary<DeidentificationOption, string> OptionCodes);
+internal sealed record ProfileRow(int Index, DicomTag Tag, uint Mask, string Keyword, string Basic, IReadOnlyDictionary<DeidentificationOption, string> OptionCodes);
 
 /// <summary>
 /// PS3.15 Table E.1-1 (2026c), read from the embedded copy of the standard's table. Repeating-group rows
@@ -39,7 +39,8 @@ internal sealed class ConfidentialityProfileTable
         var all = new List<ProfileRow>();
         foreach (var row in rows)
         {
-            var options = Columns.Where(c => row[c.Key].Length > 0).ToFrozenDictionary(c => c.Value, c => row[c.Key]);
+            // A plain dictionary: 656 rows of at most 10 entries are built at every start, frozen ones cost more to build than they save.
+            var options = Columns.Where(c => row[c.Key].Length > 0).ToDictionary(c => c.Value, c => row[c.Key]);
             var pattern = row["tag"];
             if (pattern.Contains("odd", StringComparison.Ordinal))
             {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -84,9 +83,9 @@ public static class DicomDictionary
 
     private sealed record Tables(
         IReadOnlyList<DicomDictionaryEntry> All,
-        FrozenDictionary<uint, DicomDictionaryEntry> Exact,
+        Dictionary<uint, DicomDictionaryEntry> Exact,
         DicomDictionaryEntry[] Repeating,
-        FrozenDictionary<string, DicomDictionaryEntry> ByKeyword);
+        Dictionary<string, DicomDictionaryEntry> ByKeyword);
 
     private static Tables Load()
     {
@@ -103,10 +102,11 @@ public static class DicomDictionary
         }
 
         all.Sort((a, b) => a.Tag.CompareTo(b.Tag));
-        var exact = all.Where(e => !e.IsRepeating).ToFrozenDictionary(e => e.Tag.Value);
+        // Plain dictionaries: built at every process start, where frozen ones cost more to build than they save.
+        var exact = all.Where(e => !e.IsRepeating).ToDictionary(e => e.Tag.Value);
         // Most specific masks first, so (0028,04x0) wins over a broader pattern if both ever match.
         var repeating = all.Where(e => e.IsRepeating).OrderByDescending(e => BitCount(e.Mask)).ToArray();
-        var byKeyword = all.ToFrozenDictionary(e => e.Keyword, StringComparer.Ordinal);
+        var byKeyword = all.ToDictionary(e => e.Keyword, StringComparer.Ordinal);
         return new Tables(all, exact, repeating, byKeyword);
     }
 
