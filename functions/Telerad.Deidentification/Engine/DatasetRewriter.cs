@@ -207,11 +207,55 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, DeidAct
     {
         var copy = new DicomSequence(sequence.Tag);
         target.Set(copy);
+        var structured = sequence.Tag == DicomTags.ContentSequence && context.Profile.Has(DeidentificationOption.CleanStructuredContent);
         foreach (var sourceItem in sequence.Items)
         {
+            var contentAction = structured ? StructuredContent.ActionFor(sourceItem, context.Profile) : null;
+            if (contentAction == DeidAction.Remove)
+            {
+                context.Count("content-item-removed");
+                continue;
+            }
+
             var targetItem = new DicomDataset();
             copy.Items.Add(targetItem); // attached first, so it inherits the target's character set while it is filled
             Rewrite(sourceItem, targetItem, depth + 1);
+            if (contentAction is { } action)
+            {
+                ApplyToContentValue(sourceItem, targetItem, action);
+            }
+        }
+    }
+
+    /// <summary>Table E.3.4-1's action on a content item's value attribute (Text Value, Person Name, Date, UID ...).</summary>
+    private void ApplyToContentValue(DicomDataset source, DicomDataset target, DeidAction action)
+    {
+        var valueTag = StructuredContent.ValueTagOf(source);
+        if (valueTag is not { } tag || !source.TryGet(tag, out var value))
+        {
+            return;
+        }
+
+        context.Count("content-item-" + action.ToString().ToLowerInvariant());
+        switch (action)
+        {
+            case DeidAction.Keep:
+                target.Set(value);
+                break;
+            case DeidAction.Empty:
+                target.Set(value is DicomSequence ? new DicomSequence(tag) : new DicomElement(tag, value.VR, DicomValue.Empty));
+                break;
+            case DeidAction.Dummy when value is DicomElement element:
+                SetDummy(source, target, element);
+                break;
+            case DeidAction.Clean when value is DicomElement element:
+                Clean(source, target, element, 0);
+                break;
+            case DeidAction.ReplaceUid:
+                ReplaceUid(source, target, value);
+                break;
+            default:
+                break; // sequences (codes, measurements, references) were already cleaned by the rewrite
         }
     }
 
