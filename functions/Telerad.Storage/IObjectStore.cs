@@ -1,0 +1,102 @@
+namespace Telerad.Storage;
+
+/// <summary>
+/// Object storage as Telerad uses it: containers of named objects. Azure Blob Storage in Azure, Azurite
+/// locally and in tests (same implementation); the core never sees an Azure SDK type.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Properties of an object, or null if it does not exist.</summary>
+    Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A seekable stream over the object that fetches ranges on demand (never the whole object at once).
+    /// Throws <see cref="ObjectNotFoundException"/> when it does not exist.
+    /// </summary>
+    Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes an object from a stream (uploaded in blocks, not buffered whole).</summary>
+    /// <exception cref="ObjectAlreadyExistsException">When <see cref="ObjectWriteOptions.IfNotExists"/> is set and it exists.</exception>
+    Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a block to an append object (audit logs), creating it if needed.</summary>
+    Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default);
+
+    /// <summary>Objects whose names start with <paramref name="prefix"/>, in name order.</summary>
+    IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an object; false if it did not exist.</summary>
+    Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A container and an object name in it.</summary>
+public readonly record struct ObjectRef(string Container, string Name)
+{
+    public override string ToString() => $"{Container}/{Name}";
+}
+
+/// <summary>What the store knows about an object.</summary>
+public sealed record ObjectProperties(
+    ObjectRef Reference,
+    long Length,
+    string ETag,
+    DateTimeOffset LastModified,
+    IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>How to write: metadata, content type, and whether an existing object may be replaced.</summary>
+public sealed record ObjectWriteOptions
+{
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>Fail with <see cref="ObjectAlreadyExistsException"/> instead of replacing (idempotent creates).</summary>
+    public bool IfNotExists { get; init; }
+}
+
+public sealed class ObjectNotFoundException : Exception
+{
+    public ObjectNotFoundException()
+    {
+    }
+
+    public ObjectNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public ObjectNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+public sealed class ObjectAlreadyExistsException : Exception
+{
+    public ObjectAlreadyExistsException()
+    {
+    }
+
+    public ObjectAlreadyExistsException(string message)
+        : base(message)
+    {
+    }
+
+    public ObjectAlreadyExistsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The container names of docs/storage.md.</summary>
+public static class Containers
+{
+    public const string Incoming = "incoming";
+    public const string Deidentified = "deid";
+    public const string Quarantine = "quarantine";
+    public const string Audit = "audit";
+    public const string Models = "models";
+    public const string Config = "config";
+
+    public static IReadOnlyList<string> All { get; } = [Incoming, Deidentified, Quarantine, Audit, Models, Config];
+}
