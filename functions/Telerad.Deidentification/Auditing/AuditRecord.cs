@@ -20,6 +20,11 @@ public enum AuditOutcome
 public static class AuditActions
 {
     public const string ReidentificationRead = "reidentification.read";
+    public const string IngestionAccepted = "ingestion.accepted";
+    public const string IngestionDuplicate = "ingestion.duplicate";
+    public const string IngestionVersioned = "ingestion.versioned";
+    public const string IngestionQuarantined = "ingestion.quarantined";
+    public const string IngestionExpanded = "ingestion.expanded";
 }
 
 /// <summary>

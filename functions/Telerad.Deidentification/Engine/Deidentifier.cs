@@ -30,6 +30,20 @@ public sealed class Deidentifier
 
     public DeidentificationProfile Profile => _profile;
 
+    /// <summary>The keyed replacement of a UID, as this de-identifier writes it (pseudonymous keys for study/series/instance).</summary>
+    public string PseudonymousUid(string uid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uid);
+        return _mapper.MapUid(uid);
+    }
+
+    /// <summary>Why the instance would be quarantined (burned-in text risk, documents, missing UIDs), or null; pixels are not read.</summary>
+    public QuarantineReason? Screen(DicomDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Screening.Check(dataset, _profile).Quarantine;
+    }
+
     /// <summary>De-identifies a data set, or says why it must be quarantined.</summary>
     public DeidentificationResult Deidentify(DicomDataset dataset)
     {

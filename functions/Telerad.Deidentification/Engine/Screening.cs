@@ -41,7 +41,10 @@ internal static class Screening
                 "Encapsulated documents (PDF, CDA, STL ...) can carry PHI anywhere in their content and are not de-identified automatically.");
         }
 
-        if (!dataset.Contains(DicomTags.PixelData) && !dataset.Contains(DicomTags.FloatPixelData) && !dataset.Contains(DicomTags.DoubleFloatPixelData))
+        // An image is recognised by its pixel data or, when only the header was read, by its Image Pixel module.
+        var isImage = dataset.Contains(DicomTags.PixelData) || dataset.Contains(DicomTags.FloatPixelData) || dataset.Contains(DicomTags.DoubleFloatPixelData)
+            || (dataset.Contains(DicomTags.Rows) && dataset.Contains(DicomTags.Columns));
+        if (!isImage)
         {
             return null; // no image: nothing burned in
         }

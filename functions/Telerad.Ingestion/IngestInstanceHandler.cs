@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using Telerad.Auditing;
+using Telerad.Deidentification;
+
+namespace Telerad.Ingestion;
+
+/// <summary>An instance ingestion accepted. Keys are pseudonymous (keyed UIDs); the object id is opaque.</summary>
+public sealed record AcceptedInstance(
+    string Tenant,
+    string UploadId,
+    string ObjectId,
+    ObjectRef Object,
+    string StudyKey,
+    string SeriesKey,
+    string SopKey,
+    string ContentSha256,
+    int Version,
+    string? Modality);
+
+/// <summary>The outcome of one delivered object.</summary>
+public sealed record IngestResult(string Outcome, string ObjectId, Rejection? Rejection = null, AcceptedInstance? Instance = null, IReadOnlyList<ObjectRef>? Extracted = null, bool Redelivered = false);
+
+/// <summary>
+/// IngestInstance: decides what one object in `incoming` is. Streams it (never whole in memory), refuses what it
+/// cannot accept into quarantine with a reason, expands archives, and records every outcome so that a redelivered
+/// event changes nothing. The same SOP instance with identical content is a no-op; with different content it becomes
+/// a new version (audited). Logs and audit records carry opaque ids only.
+/// </summary>
+public sealed class IngestInstanceHandler(
+    IObjectStore store,
+    ITenantDirectory tenants,
+    Func<TenantSettings, Deidentifier> deidentifiers,
+    IIngestionLedger ledger,
+    IInstanceRegistry registry,
+    IAuditLog audit,
+    IngestionOptions options,
+    TimeProvider time)
+{
+    private const string Actor = "ingestion";
+    private const string Purpose = "ingest";
+
+    /// <summary>The audit trail's tenant for objects whose tenant is not configured.</summary>
+    private const string UnknownTenantAuditId = "unknown-tenant";
+    private readonly QuarantineWriter _quarantine = new(store, time);
+
+    public async Task<IngestResult> HandleAsync(ObjectRef incoming, CancellationToken cancellationToken = default)
+    {
+        var name = IncomingObjectName.TryParse(incoming.Name);
+        if (name is null)
+        {
+            return await RefuseAsync(incoming, null, UnknownTenantAuditId, new Rejection(RejectionCodes.UnknownTenant, "The object is not under {tenant}/{upload-id}/ in the incoming container."), "unparsed", cancellationToken);
+        }
+
+        var tenant = tenants.Find(name.Tenant);
+        if (tenant is null)
+        {
+            return await RefuseAsync(incoming, name, UnknownTenantAuditId, new Rejection(RejectionCodes.UnknownTenant, "The tenant of this upload is not configured."), null, cancellationToken);
+        }
+
+        var properties = await store.GetPropertiesAsync(incoming, cancellationToken);
+        if (properties is null)
+        {
+            return new IngestResult("missing", name.ObjectId); // removed before it was processed: nothing to do
+        }
+
+        if (await ledger.FindAsync(tenant.Id, name.ObjectId, properties.ETag, cancellationToken) is { } done)
+        {
+            return new IngestResult(done.Outcome, name.ObjectId, Redelivered: true);
+        }
+
+        if (name.IsManifest)
+        {
+            await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Manifest, null, cancellationToken);
+            return new IngestResult(LedgerEntry.Manifest, name.ObjectId);
+        }
+
+        if (properties.Length > options.MaxObjectBytes)
+        {
+            return await RefuseAsync(incoming, name, tenant.Id, new Rejection(RejectionCodes.Oversized, $"The object has {properties.Length} bytes; at most {options.MaxObjectBytes} are accepted."), properties.ETag, cancellationToken);
+        }
+
+        await using var content = await store.OpenReadAsync(incoming, cancellationToken);
+        var head = new byte[4];
+        var headLength = await content.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, cancellationToken);
+        content.Position = 0;
+        if (ArchiveExpander.LooksLikeZip(head.AsSpan(0, headLength)))
+        {
+            if (name.IsExtracted)
+            {
+                return await RefuseAsync(incoming, name, tenant.Id, new Rejection(RejectionCodes.ArchiveRefused, "Archives inside archives are not accepted."), properties.ETag, cancellationToken);
+            }
+
+            var (extracted, refused) = await ArchiveExpander.ExpandAsync(store, name, content, options, cancellationToken);
+            if (refused is not null)
+            {
+                return await RefuseAsync(incoming, name, tenant.Id, refused, properties.ETag, cancellationToken);
+            }
+
+            await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Expanded, $"{extracted.Count} entries", cancellationToken);
+            await AuditAsync(tenant.Id, AuditActions.IngestionExpanded, name.ObjectId, cancellationToken);
+            return new IngestResult(LedgerEntry.Expanded, name.ObjectId, Extracted: extracted);
+        }
+
+        var (instance, rejection) = InstanceInspector.Inspect(content);
+        if (rejection is not null)
+        {
+            return await RefuseAsync(incoming, name, tenant.Id, rejection, properties.ETag, cancellationToken);
+        }
+
+        var deidentifier = deidentifiers(tenant);
+        content.Position = 0;
+        using (var header = DicomFile.Read(content, new DicomReaderOptions { StopBeforePixelData = true }, leaveOpen: true))
+        {
+            if (deidentifier.Screen(header.Dataset) is { } screened)
+            {
+                return await RefuseAsync(incoming, name, tenant.Id, new Rejection(screened.Code, screened.Message), properties.ETag, cancellationToken);
+            }
+        }
+
+        content.Position = 0;
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+        var studyKey = deidentifier.PseudonymousUid(instance!.StudyInstanceUid);
+        var sopKey = deidentifier.PseudonymousUid(instance.SopInstanceUid);
+        var previous = await registry.FindInstanceAsync(tenant.Id, studyKey, sopKey, cancellationToken);
+        if (previous is not null && previous.ContentSha256 == sha256)
+        {
+            await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Duplicate, sopKey, cancellationToken);
+            await AuditAsync(tenant.Id, AuditActions.IngestionDuplicate, sopKey, cancellationToken);
+            return new IngestResult(LedgerEntry.Duplicate, name.ObjectId);
+        }
+
+        var version = (previous?.Version ?? 0) + 1;
+        await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId), cancellationToken);
+        var outcome = version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
+        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken);
+        await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);
+        return new IngestResult(outcome, name.ObjectId, Instance: new AcceptedInstance(
+            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality));
+    }
+
+    private async Task<IngestResult> RefuseAsync(ObjectRef incoming, IncomingObjectName? name, string tenant, Rejection rejection, string? etag, CancellationToken cancellationToken)
+    {
+        await _quarantine.QuarantineAsync(incoming, name, rejection, cancellationToken);
+        var objectId = name?.ObjectId ?? "obj-unparsed";
+        if (name is not null && etag is not null)
+        {
+            await RecordAsync(tenant, name, etag, LedgerEntry.Quarantined, rejection.Code, cancellationToken);
+        }
+
+        await AuditAsync(tenant, AuditActions.IngestionQuarantined, objectId, cancellationToken);
+        return new IngestResult(LedgerEntry.Quarantined, objectId, rejection);
+    }
+
+    private Task RecordAsync(string tenant, IncomingObjectName name, string etag, string outcome, string? detail, CancellationToken cancellationToken) =>
+        ledger.RecordAsync(tenant, new LedgerEntry(name.ObjectId, etag, outcome, detail, time.GetUtcNow()), cancellationToken);
+
+    private Task AuditAsync(string tenant, string action, string target, CancellationToken cancellationToken) =>
+        audit.WriteAsync(new AuditRecord(time.GetUtcNow(), tenant, Actor, action, target, Purpose, AuditOutcome.Granted), cancellationToken);
+}

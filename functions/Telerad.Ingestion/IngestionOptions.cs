@@ -1,0 +1,28 @@
+namespace Telerad.Ingestion;
+
+/// <summary>Limits and settings of ingestion (configuration section "Ingestion"), validated at start-up.</summary>
+public sealed record IngestionOptions
+{
+    /// <summary>Largest object accepted (a single instance or an archive).</summary>
+    public long MaxObjectBytes { get; init; } = 4L << 30;
+
+    /// <summary>Zip archives: at most this many entries.</summary>
+    public int MaxArchiveEntries { get; init; } = 20_000;
+
+    /// <summary>Zip archives: at most this many bytes once uncompressed (all entries together).</summary>
+    public long MaxArchiveUncompressedBytes { get; init; } = 20L << 30;
+
+    /// <summary>Zip archives: an entry that expands more than this many times its compressed size is a bomb.</summary>
+    public int MaxCompressionRatio { get; init; } = 200;
+
+    /// <summary>Longest relative path accepted inside an upload or an archive.</summary>
+    public int MaxPathLength { get; init; } = 512;
+
+    public void Validate()
+    {
+        if (MaxObjectBytes <= 0 || MaxArchiveEntries <= 0 || MaxArchiveUncompressedBytes <= 0 || MaxCompressionRatio < 2 || MaxPathLength < 16)
+        {
+            throw new ArgumentException("Ingestion limits must be positive (compression ratio >= 2, path length >= 16).");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Telerad.Ingestion;
+
+/// <summary>What ingestion needs to know about a tenant (the full tenant configuration comes with the reading workflow).</summary>
+public sealed record TenantSettings
+{
+    public required string Id { get; init; }
+
+    /// <summary>De-identification profile name or file (see DeidentificationProfileJson).</summary>
+    public string DeidentificationProfile { get; init; } = "reading";
+
+    /// <summary>A study is complete this long after its last instance arrived, unless the manifest says so sooner.</summary>
+    public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>The configured tenants (config/tenants.json in Azure, a folder locally).</summary>
+public interface ITenantDirectory
+{
+    TenantSettings? Find(string tenantId);
+}
+
+/// <summary>A fixed set of tenants (tests, the local runtime's defaults).</summary>
+public sealed class StaticTenantDirectory(IEnumerable<TenantSettings> tenants) : ITenantDirectory
+{
+    private readonly Dictionary<string, TenantSettings> _tenants = tenants.ToDictionary(t => t.Id, StringComparer.Ordinal);
+
+    public TenantSettings? Find(string tenantId) => _tenants.GetValueOrDefault(tenantId);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Telerad.Ingestion.Tests;
+
+/// <summary>
+/// An in-memory IObjectStore for the ingestion core's unit tests (the Azure Blob implementation is tested
+/// against real Azurite in Telerad.Azure.Tests). Behaves like Blob Storage: new ETag on every write.
+/// </summary>
+public sealed class InMemoryObjectStore : IObjectStore
+{
+    private readonly ConcurrentDictionary<ObjectRef, (byte[] Bytes, ObjectProperties Properties)> _objects = new();
+    private int _etag;
+
+    public IReadOnlyCollection<ObjectRef> Names => [.. _objects.Keys.OrderBy(k => k.ToString(), StringComparer.Ordinal)];
+
+    public byte[] Bytes(ObjectRef reference) => _objects[reference].Bytes;
+
+    public void Put(ObjectRef reference, byte[] bytes) => Store(reference, bytes, new Dictionary<string, string>());
+
+    public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_objects.TryGetValue(reference, out var o) ? o.Properties : null);
+
+    public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        _objects.TryGetValue(reference, out var o)
+            ? Task.FromResult<Stream>(new MemoryStream(o.Bytes, writable: false))
+            : throw new ObjectNotFoundException("not found");
+
+    public async Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (options?.IfNotExists == true && _objects.ContainsKey(reference))
+        {
+            throw new ObjectAlreadyExistsException("exists");
+        }
+
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken);
+        return Store(reference, buffer.ToArray(), options?.Metadata ?? new Dictionary<string, string>());
+    }
+
+    public Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default)
+    {
+        var existing = _objects.TryGetValue(reference, out var o) ? o.Bytes : [];
+        Store(reference, [.. existing, .. block.ToArray()], new Dictionary<string, string>());
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (_, o) in _objects.Where(p => p.Key.Container == container && p.Key.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Key.Name, StringComparer.Ordinal))
+        {
+            yield return o.Properties;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default) => Task.FromResult(_objects.TryRemove(reference, out _));
+
+    private ObjectProperties Store(ObjectRef reference, byte[] bytes, IReadOnlyDictionary<string, string> metadata)
+    {
+        var properties = new ObjectProperties(reference, bytes.Length, "\"" + Interlocked.Increment(ref _etag) + "\"", DateTimeOffset.UtcNow, metadata);
+        _objects[reference] = (bytes, properties);
+        return properties;
+    }
+}
+
+/// <summary>In-memory ledger, registry and audit log for the core's unit tests (the Table versions come with the Azure adapters).</summary>
+public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry, Telerad.Auditing.IAuditLog
+{
+    private readonly ConcurrentDictionary<(string, string, string), LedgerEntry> _ledger = new();
+    private readonly ConcurrentDictionary<(string, string, string), InstanceRecord> _instances = new();
+
+    public ConcurrentQueue<Telerad.Auditing.AuditRecord> Audit { get; } = new();
+
+    public Task<LedgerEntry?> FindAsync(string tenant, string objectId, string etag, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_ledger.GetValueOrDefault((tenant, objectId, etag)));
+
+    public Task RecordAsync(string tenant, LedgerEntry entry, CancellationToken cancellationToken = default)
+    {
+        _ledger[(tenant, entry.ObjectId, entry.ETag)] = entry;
+        return Task.CompletedTask;
+    }
+
+    public Task<InstanceRecord?> FindInstanceAsync(string tenant, string studyKey, string sopKey, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_instances.GetValueOrDefault((tenant, studyKey, sopKey)));
+
+    public Task SaveInstanceAsync(InstanceRecord record, CancellationToken cancellationToken = default)
+    {
+        _instances[(record.Tenant, record.StudyKey, record.SopKey)] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task WriteAsync(Telerad.Auditing.AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        Audit.Enqueue(record);
+        return Task.CompletedTask;
+    }
+}
