@@ -8,6 +8,12 @@ public sealed record TenantSettings
     /// <summary>De-identification profile name or file (see DeidentificationProfileJson).</summary>
     public string DeidentificationProfile { get; init; } = "reading";
 
+    /// <summary>The facility these uploads come from (the reading workflow's facility id).</summary>
+    public string? FacilityId { get; init; }
+
+    /// <summary>Where the facility's patients are (licensure of readers), e.g. "US-CA".</summary>
+    public string? Jurisdiction { get; init; }
+
     /// <summary>A study is complete this long after its last instance arrived, unless the manifest says so sooner.</summary>
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(60);
 }

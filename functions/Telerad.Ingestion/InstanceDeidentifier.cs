@@ -1,0 +1,95 @@
+using System.IO.Pipelines;
+using Telerad.Deidentification;
+
+namespace Telerad.Ingestion;
+
+/// <summary>One instance after de-identification: pseudonymous keys, what the summary needs, and where it went.</summary>
+public sealed record DeidentifiedInstance(
+    string Tenant,
+    string StudyKey,
+    string SeriesKey,
+    string SopKey,
+    string Outcome,
+    string? QuarantineCode,
+    string? Modality,
+    string? BodyPartExamined,
+    string? RequestedPriority,
+    long Bytes,
+    string? OutputName);
+
+/// <summary>
+/// De-identifies one accepted instance from `incoming` into `deid/{tenant}/{study}/{series}/{sop}.dcm`,
+/// streaming: the source is read through ranges and the output is written through a pipe, so neither is held
+/// whole in memory. Deterministic, so a retried activity writes the same bytes. Saves the study's encrypted
+/// re-identification entry (idempotent).
+/// </summary>
+public sealed class InstanceDeidentifier(
+    IObjectStore store,
+    ITenantDirectory tenants,
+    Func<TenantSettings, Deidentifier> deidentifiers,
+    IReidentificationStore reidentification,
+    TimeProvider time)
+{
+    private readonly QuarantineWriter _quarantine = new(store, time);
+
+    public async Task<DeidentifiedInstance> DeidentifyAsync(string tenantId, ObjectRef incoming, CancellationToken cancellationToken = default)
+    {
+        var tenant = tenants.Find(tenantId) ?? throw new InvalidOperationException($"Tenant {tenantId} is not configured.");
+        var deidentifier = deidentifiers(tenant);
+        await using var source = await store.OpenReadAsync(incoming, cancellationToken);
+        using var file = DicomFile.Read(source, leaveOpen: true);
+        var result = deidentifier.Deidentify(file.Dataset);
+        if (result.Outcome == DeidentificationOutcome.Quarantined)
+        {
+            var rejection = new Rejection(result.Quarantine!.Code, result.Quarantine.Message);
+            await _quarantine.QuarantineAsync(incoming, IncomingObjectName.TryParse(incoming.Name), rejection, cancellationToken);
+            return new DeidentifiedInstance(tenantId, string.Empty, string.Empty, string.Empty, "quarantined", rejection.Code, null, null, null, 0, null);
+        }
+
+        var output = result.Dataset!;
+        var name = $"{tenantId}/{result.StudyInstanceUid}/{result.SeriesInstanceUid}/{result.SopInstanceUid}.dcm";
+        var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
+        var written = await WriteAsync(new ObjectRef(Containers.Deidentified, name), output, syntax, cancellationToken);
+        await reidentification.SaveAsync(result.Reidentification!, cancellationToken);
+        return new DeidentifiedInstance(
+            tenantId,
+            result.StudyInstanceUid!,
+            result.SeriesInstanceUid!,
+            result.SopInstanceUid!,
+            "deidentified",
+            null,
+            output.GetString(DicomTags.Modality),
+            output.GetString(DicomTags.BodyPartExamined),
+            output.GetString(DicomTags.RequestedProcedurePriority),
+            written.Length,
+            name);
+    }
+
+    /// <summary>The writer fills a pipe while the store uploads from it: bounded memory for any size.</summary>
+    private async Task<ObjectProperties> WriteAsync(ObjectRef target, DicomDataset dataset, DicomTransferSyntax syntax, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await using (var sink = pipe.Writer.AsStream())
+                    {
+                        DicomWriter.WriteFile(sink, dataset, syntax);
+                    }
+
+                    await pipe.Writer.CompleteAsync();
+                }
+                catch (Exception ex)
+                {
+                    await pipe.Writer.CompleteAsync(ex);
+                }
+            },
+            cancellationToken);
+        await using var reader = pipe.Reader.AsStream();
+        var properties = await store.WriteAsync(target, reader, new ObjectWriteOptions { ContentType = "application/dicom" }, cancellationToken);
+        await producer;
+        return properties;
+    }
+}
