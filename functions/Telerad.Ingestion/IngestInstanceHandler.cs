@@ -130,7 +130,7 @@ public sealed class IngestInstanceHandler(
         }
 
         var version = (previous?.Version ?? 0) + 1;
-        await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId), cancellationToken);
+        await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId, incoming.Name), cancellationToken);
         var outcome = version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
         await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken);
         await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);

@@ -20,7 +20,7 @@ public interface IIngestionLedger
 }
 
 /// <summary>One SOP instance as stored: the content hash decides whether a re-sent instance is the same or a new version.</summary>
-public sealed record InstanceRecord(string Tenant, string StudyKey, string SopKey, string ContentSha256, int Version, string ObjectId);
+public sealed record InstanceRecord(string Tenant, string StudyKey, string SopKey, string ContentSha256, int Version, string ObjectId, string ObjectName);
 
 /// <summary>
 /// The `instances` table, keyed by pseudonymous (keyed-hash) study and SOP keys so that it holds no PHI.

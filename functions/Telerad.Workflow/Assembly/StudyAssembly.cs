@@ -1,0 +1,74 @@
+namespace Telerad.Workflow;
+
+/// <summary>
+/// StudyAssembly (one orchestration per tenant + study): collects accepted instances, de-identifies them
+/// when the upload's manifest says all have arrived or after a quiet period, and publishes the study summary.
+/// Inputs, events and outputs carry pseudonymous keys only. Names carry a version so in-flight instances
+/// survive deployments (a changed orchestration gets a new name, e.g. StudyAssemblyV2).
+/// </summary>
+public static partial class StudyAssembly
+{
+    public const string OrchestratorName = "StudyAssemblyV1";
+    public const string DeidentifyActivityName = "DeidentifyInstanceV1";
+    public const string PublishSummaryActivityName = "PublishStudySummaryV1";
+
+    /// <summary>One event name for everything that reaches a study, so a single wait covers all of them.</summary>
+    public const string EventName = "StudyEvent";
+
+    /// <summary>Pseudonymous and deterministic: every ingestion worker addresses the same instance.</summary>
+    public static string InstanceId(string tenant, string studyKey) => $"study-{tenant}-{studyKey}";
+}
+
+/// <summary>The orchestration's input: the study, and the state carried across ContinueAsNew (ids only).</summary>
+/// <remarks>The retry policy travels in the input: orchestrators are created without services, and a snapshot taken at
+/// start keeps replays deterministic when configuration changes.</remarks>
+public sealed record StudyAssemblyInput(string Tenant, string StudyKey, int QuietPeriodSeconds, StudyAssemblyOptions Retry, bool LateRun = false, StudyAssemblyState? State = null);
+
+/// <summary>What a study run has seen so far; small (keys and counts), so it can be carried into the next run.</summary>
+public sealed record StudyAssemblyState(
+    IReadOnlyDictionary<string, int> Pending,
+    IReadOnlyDictionary<string, int> Done,
+    IReadOnlyList<DeidentifiedInstance> Results,
+    int Expected,
+    bool Reported,
+    int Late,
+    int EventsThisRun);
+
+/// <summary>What reaches a study: an accepted instance, or the expected count from an upload manifest.</summary>
+public sealed record StudyEvent(string Kind, string? SopKey = null, int Version = 0, int ExpectedInstances = 0)
+{
+    public const string InstanceAccepted = "instance-accepted";
+    public const string ManifestLanded = "manifest-landed";
+
+    public static StudyEvent Instance(string sopKey, int version) => new(InstanceAccepted, sopKey, version);
+
+    public static StudyEvent Manifest(int expectedInstances) => new(ManifestLanded, ExpectedInstances: expectedInstances);
+}
+
+/// <summary>The de-identify activity's input: which instance version of which study (no PHI).</summary>
+public sealed record DeidentifyRequest(string Tenant, string StudyKey, string SopKey, int Version);
+
+/// <summary>The publish activity's input.</summary>
+public sealed record PublishSummaryRequest(string Tenant, string StudyKey, IReadOnlyList<DeidentifiedInstance> Instances, int LateInstances);
+
+/// <summary>Retry policy of the activities: validated options (configuration section "StudyAssembly").</summary>
+public sealed record StudyAssemblyOptions
+{
+    public int MaxAttempts { get; init; } = 5;
+
+    public TimeSpan FirstRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public double BackoffCoefficient { get; init; } = 2;
+
+    public TimeSpan MaxRetryInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public void Validate()
+    {
+        if (MaxAttempts < 1 || FirstRetryInterval <= TimeSpan.Zero || BackoffCoefficient < 1 || MaxRetryInterval < FirstRetryInterval)
+        {
+            throw new ArgumentException("StudyAssembly retry options: attempts >= 1, first interval > 0, backoff >= 1, max interval >= first interval.");
+        }
+    }
+
+    public TaskOptions ToTaskOptions() => TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, FirstRetryInterval, BackoffCoefficient, MaxRetryInterval));
+}

@@ -1,0 +1,14 @@
+namespace Telerad.Workflow;
+
+/// <summary>Registers Telerad's orchestrations and activities (the same on Azure Functions, Telerad.Local and in tests).</summary>
+public static class WorkflowRegistration
+{
+    public static DurableTaskRegistry AddTeleradWorkflows(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestrator<StudyAssemblyOrchestrator>();
+        registry.AddActivity<DeidentifyInstanceActivity>();
+        registry.AddActivity<PublishStudySummaryActivity>();
+        return registry;
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Telerad.Auditing;
+using Telerad.Deidentification;
+using Telerad.Dicom.Tests;
+using Telerad.Ingestion;
+using Telerad.Ingestion.Tests;
+using Telerad.Workflow;
+
+namespace Telerad.Workflow.Tests;
+
+/// <summary>
+/// StudyAssemblyV1 on the real Durable Task engine (the in-process test host): instances arrive as events, are
+/// de-identified by activities into deid/, and the summary is published. Storage is the in-memory store of the
+/// ingestion tests (the Azure Blob store is tested against Azurite separately).
+/// </summary>
+public sealed class StudyAssemblyTests : IAsyncLifetime
+{
+    private readonly InMemoryObjectStore _store = new();
+    private readonly InMemoryIngestionState _state = new();
+    private readonly DeidentificationKeys _keys = DeidentificationKeys.Generate("hospital-a");
+    private readonly StaticTenantDirectory _tenants = new([new TenantSettings { Id = "hospital-a", FacilityId = "fac-1", Jurisdiction = "US-NY" }]);
+    private readonly string _scratch = TestData.NewScratchDirectory("assembly");
+    private static readonly StudyAssemblyOptions Retry = new() { MaxAttempts = 2, FirstRetryInterval = TimeSpan.FromMilliseconds(100), MaxRetryInterval = TimeSpan.FromSeconds(1) };
+    private DurableTaskTestHost _host = null!;
+
+    private sealed class Keys(DeidentificationKeys keys) : IDeidentificationKeyProvider
+    {
+        public DeidentificationKeys GetKeys(string tenantId) => keys;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var deidentifiers = (Func<TenantSettings, Deidentifier>)(_ => new Deidentifier(DeidentificationProfile.Reading, _keys));
+        _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
+        {
+            LoggerFactory = Environment.GetEnvironmentVariable("TELERAD_DEBUG_DURABLE") == "1" ? new ConsoleLoggerFactory() : null,
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<IObjectStore>(_store);
+                services.AddSingleton<IInstanceRegistry>(_state);
+                services.AddSingleton<ITenantDirectory>(_tenants);
+
+                services.AddSingleton<IReidentificationStore>(new FileReidentificationStore(_scratch, new Keys(_keys), new JsonLinesAuditLog(Path.Combine(_scratch, "audit.jsonl"))));
+                services.AddSingleton(sp => new InstanceDeidentifier(_store, _tenants, deidentifiers, sp.GetRequiredService<IReidentificationStore>(), TimeProvider.System));
+            },
+        });
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<List<AcceptedInstance>> IngestAsync(int count, string upload = "u1")
+    {
+        var handler = new IngestInstanceHandler(_store, _tenants, _ => new Deidentifier(DeidentificationProfile.Reading, _keys), _state, _state, _state, new IngestionOptions(), TimeProvider.System);
+        var accepted = new List<AcceptedInstance>();
+        foreach (var file in Directory.EnumerateFiles(TestData.CtStudy("ele")).Order().Take(count))
+        {
+            var reference = new ObjectRef(Containers.Incoming, $"hospital-a/{upload}/{Path.GetFileName(file)}");
+            _store.Put(reference, File.ReadAllBytes(file));
+            accepted.Add((await handler.HandleAsync(reference)).Instance!);
+        }
+
+        return accepted;
+    }
+
+    [Fact]
+    public async Task A_study_completes_when_the_manifest_count_is_reached()
+    {
+        var accepted = await IngestAsync(4);
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(4));
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        // Well before the 30 s quiet period: the manifest said 4, and 4 arrived.
+        var summaryName = new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/summary.json");
+        await WaitUntilAsync(() => _store.Names.Contains(summaryName), TimeSpan.FromSeconds(20));
+        var deidentified = _store.Names.Where(n => n.Container == Containers.Deidentified && n.Name.EndsWith(".dcm", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, deidentified.Count);
+        Assert.All(deidentified, n => Assert.StartsWith($"hospital-a/{studyKey}/", n.Name, StringComparison.Ordinal));
+        using var summary = System.Text.Json.JsonDocument.Parse(_store.Bytes(summaryName));
+        Assert.Equal(4, summary.RootElement.GetProperty("series")[0].GetProperty("instances").GetInt32());
+        Assert.Equal("US-NY", summary.RootElement.GetProperty("patientJurisdiction").GetString());
+
+        var metadata = await _host.Client.GetInstanceAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true);
+        Assert.NotNull(metadata);
+        Assert.DoesNotContain("Phantom", metadata.SerializedInput ?? string.Empty, StringComparison.OrdinalIgnoreCase); // no PHI in the history
+    }
+
+    [Fact]
+    public async Task Without_a_manifest_the_quiet_period_completes_the_study_and_late_instances_are_flagged()
+    {
+        var accepted = await IngestAsync(3);
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        foreach (var instance in accepted.Take(2))
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(2), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.True(first.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{first.RuntimeStatus}: {first.FailureDetails?.ErrorType} {first.FailureDetails?.ErrorMessage} {first.FailureDetails?.StackTrace}");
+        Assert.Equal(2, first.ReadOutputAs<StudySummary>()!.Instances);
+
+        // A late instance after completion: a late run de-identifies it and flags it.
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(2), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));
+        await Task.Delay(500);
+        var late = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var lateSummary = late.ReadOutputAs<StudySummary>()!;
+        Assert.Equal(1, lateSummary.LateInstances);
+        Assert.Equal(3, _store.Names.Count(n => n.Container == Containers.Deidentified && n.Name.EndsWith(".dcm", StringComparison.Ordinal)));
+    }
+
+    private sealed class ConsoleLoggerFactory : Microsoft.Extensions.Logging.ILoggerFactory
+    {
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider)
+        {
+        }
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new ConsoleLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ConsoleLogger(string category) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Information;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                Console.Error.WriteLine($"LOG {logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name} {exception?.Message}");
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(50);
+        }
+    }
+}
