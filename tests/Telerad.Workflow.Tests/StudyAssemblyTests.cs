@@ -44,6 +44,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
 
                 services.AddSingleton<IReidentificationStore>(new FileReidentificationStore(_scratch, new Keys(_keys), new JsonLinesAuditLog(Path.Combine(_scratch, "audit.jsonl"))));
                 services.AddSingleton(sp => new InstanceDeidentifier(_store, _tenants, deidentifiers, sp.GetRequiredService<IReidentificationStore>(), TimeProvider.System));
+                services.AddSingleton<StudyAssemblyActivities>();
             },
         });
     }

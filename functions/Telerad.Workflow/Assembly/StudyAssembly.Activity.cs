@@ -3,32 +3,43 @@ using Telerad.Storage;
 
 namespace Telerad.Workflow;
 
-/// <summary>DeidentifyInstanceV1: finds the accepted instance version and de-identifies it into deid/.</summary>
-[DurableTask(StudyAssembly.DeidentifyActivityName)]
-public sealed class DeidentifyInstanceActivity(IInstanceRegistry registry, InstanceDeidentifier deidentifier) : TaskActivity<DeidentifyRequest, DeidentifiedInstance>
+/// <summary>
+/// The work behind StudyAssembly's activities, as a service: the Durable Task activity classes (Telerad.Local,
+/// tests) and the Azure Functions activity triggers both call it, so the two hosts run the same code.
+/// </summary>
+public sealed class StudyAssemblyActivities(IInstanceRegistry registry, InstanceDeidentifier deidentifier, IObjectStore store, ITenantDirectory tenants)
 {
-    public override async Task<DeidentifiedInstance> RunAsync(TaskActivityContext context, DeidentifyRequest input)
+    /// <summary>DeidentifyInstanceV1: finds the accepted instance version and de-identifies it into deid/.</summary>
+    public async Task<DeidentifiedInstance> DeidentifyAsync(DeidentifyRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var record = await registry.FindInstanceAsync(input.Tenant, input.StudyKey, input.SopKey)
-            ?? throw new InvalidOperationException($"Instance {input.SopKey} of study {input.StudyKey} is not registered.");
-        return await deidentifier.DeidentifyAsync(input.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName));
+        ArgumentNullException.ThrowIfNull(request);
+        var record = await registry.FindInstanceAsync(request.Tenant, request.StudyKey, request.SopKey, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {request.SopKey} of study {request.StudyKey} is not registered.");
+        return await deidentifier.DeidentifyAsync(request.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+    }
+
+    /// <summary>PublishStudySummaryV1: writes deid/{tenant}/{study}/summary.json, the hand-off to triage and reading.</summary>
+    public async Task<StudySummary> PublishSummaryAsync(PublishSummaryRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var summary = StudySummary.From(request.Tenant, request.StudyKey, request.Instances, tenants.Find(request.Tenant), request.LateInstances);
+        var json = JsonSerializer.SerializeToUtf8Bytes(summary, WorkflowJsonContext.Default.StudySummary);
+        using var content = new MemoryStream(json);
+        await store.WriteAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), content, new ObjectWriteOptions { ContentType = "application/json" }, cancellationToken);
+        return summary;
     }
 }
 
-/// <summary>PublishStudySummaryV1: writes deid/{tenant}/{study}/summary.json, the hand-off to triage and reading.</summary>
-[DurableTask(StudyAssembly.PublishSummaryActivityName)]
-public sealed class PublishStudySummaryActivity(IObjectStore store, ITenantDirectory tenants) : TaskActivity<PublishSummaryRequest, StudySummary>
+[DurableTask(StudyAssembly.DeidentifyActivityName)]
+public sealed class DeidentifyInstanceActivity(StudyAssemblyActivities activities) : TaskActivity<DeidentifyRequest, DeidentifiedInstance>
 {
-    public override async Task<StudySummary> RunAsync(TaskActivityContext context, PublishSummaryRequest input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var summary = StudySummary.From(input.Tenant, input.StudyKey, input.Instances, tenants.Find(input.Tenant), input.LateInstances);
-        var json = JsonSerializer.SerializeToUtf8Bytes(summary, WorkflowJsonContext.Default.StudySummary);
-        using var content = new MemoryStream(json);
-        await store.WriteAsync(new ObjectRef(Containers.Deidentified, $"{input.Tenant}/{input.StudyKey}/summary.json"), content, new ObjectWriteOptions { ContentType = "application/json" });
-        return summary;
-    }
+    public override Task<DeidentifiedInstance> RunAsync(TaskActivityContext context, DeidentifyRequest input) => activities.DeidentifyAsync(input);
+}
+
+[DurableTask(StudyAssembly.PublishSummaryActivityName)]
+public sealed class PublishStudySummaryActivity(StudyAssemblyActivities activities) : TaskActivity<PublishSummaryRequest, StudySummary>
+{
+    public override Task<StudySummary> RunAsync(TaskActivityContext context, PublishSummaryRequest input) => activities.PublishSummaryAsync(input);
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
