@@ -20,7 +20,7 @@ public static class SampleStudyGenerator
     /// not empty is refused unless <see cref="SampleOptions.Overwrite"/>, which replaces the studies' own
     /// files (*.dcm and study.json in their folders) and leaves everything else alone.
     /// </summary>
-    /// <exception cref="IOException">The folder is not empty and overwriting was not asked for.</exception>
+    /// <exception cref="SampleDirectoryNotEmptyException">The folder is not empty and overwriting was not asked for.</exception>
     public static IReadOnlyList<GeneratedSampleStudy> Generate(string directory, SampleOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -58,7 +58,7 @@ public static class SampleStudyGenerator
         {
             if (!overwrite)
             {
-                throw new IOException($"{directory} is not empty; choose an empty folder or overwrite the sample studies in it.");
+                throw new SampleDirectoryNotEmptyException($"{directory} is not empty.");
             }
 
             // Only the sample studies' own files: a smaller set must not leave stale slices of a larger one.

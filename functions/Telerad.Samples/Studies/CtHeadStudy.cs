@@ -15,14 +15,14 @@ internal static class CtHeadStudy
     public const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
 
     /// <summary>z range the lesion must lie within: inside the coverage with a slice or two to spare.</summary>
-    public const double LesionLowestZ = -42;
-    public const double LesionHighestZ = 66;
+    public const double LesionLowestZ = -48;
+    public const double LesionHighestZ = 60;
 
     private const double RescaleIntercept = -1024;
     private const double NoiseHu = 4;
 
     public static AxialGeometry Geometry(SampleDimensions dimensions) =>
-        new(dimensions.CtMatrix, FieldOfViewMm: 240, dimensions.CtSlices, LowestZ: -48, CoverageMm: 120, ThicknessFraction: 1);
+        new(dimensions.CtMatrix, FieldOfViewMm: 240, dimensions.CtSlices, LowestZ: -54, CoverageMm: 120, ThicknessFraction: 1);
 
     public static SampleStudyDescriptor Write(string directory, long seed, SampleDimensions dimensions, HeadAnatomy anatomy, HeadLesion? lesion)
     {

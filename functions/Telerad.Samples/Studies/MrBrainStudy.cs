@@ -60,7 +60,8 @@ internal static class MrBrainStudy
 
     private static void SetMrImage(DicomDataset dataset, SampleIdentity identity, AxialGeometry geometry, int slice)
     {
-        dataset.SetStrings(DicomTags.ImageType, ["ORIGINAL", "PRIMARY"]);
+        // Value 3 is required for MR (C.8.3.1.1.1); OTHER: an acquired image, not a computed map.
+        dataset.SetStrings(DicomTags.ImageType, ["ORIGINAL", "PRIMARY", "OTHER"]);
         dataset.SetStrings(DicomTags.ScanningSequence, ["SE"]);
         dataset.SetStrings(DicomTags.SequenceVariant, ["NONE"]);
         dataset.SetString(DicomTags.ScanOptions, string.Empty);
