@@ -11,6 +11,7 @@ internal static class TeleradCommand
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(DeidentifyCommand.Create());
+        root.Subcommands.Add(SamplesCommand.Create());
         return root;
     }
 }
