@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Telerad.Storage;
+
+namespace Telerad.Azure;
+
+/// <summary>
+/// <see cref="IObjectStore"/> over Azure Blob Storage (Azurite locally, same code). Reads are seekable streams that
+/// fetch <see cref="BlobObjectStoreOptions.ReadBufferSize"/> ranges on demand; writes are block uploads from the
+/// caller's stream; appends use append blobs. A container is created the first time this instance writes to it.
+/// Errors are mapped to the store's exceptions, whose messages carry the container and a hash of the object name,
+/// never the name (<see cref="ObjectNames.Describe"/>).
+/// </summary>
+public sealed class BlobObjectStore : IObjectStore
+{
+    private readonly BlobServiceClient _service;
+    private readonly BlobObjectStoreOptions _options;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuredContainers = new(StringComparer.Ordinal);
+
+    /// <param name="service">Identity-based in Azure (<c>new BlobServiceClient(uri, credential)</c>); a connection string for Azurite.</param>
+    public BlobObjectStore(BlobServiceClient service, BlobObjectStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _service = service;
+        _options = options ?? new BlobObjectStoreOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Creates every container of <see cref="Containers.All"/> that does not exist yet (Telerad.Local, tests, first deployment).</summary>
+    public async Task EnsureContainersAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var container in Containers.All)
+        {
+            await EnsureContainerAsync(container, cancellationToken);
+        }
+    }
+
+    public async Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(reference);
+        try
+        {
+            var response = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            var p = response.Value;
+            return new ObjectProperties(reference, p.ContentLength, p.ETag.ToString(), p.LastModified, Metadata(p.Metadata));
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("reading the properties of", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("reading the properties of", reference, e);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(reference);
+        try
+        {
+            // allowModifications: false pins the ETag read when opening: a blob replaced while being read fails the
+            // read (412) instead of silently mixing two versions. The stream is seekable and fetches one buffer per range.
+            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = _options.ReadBufferSize }, cancellationToken);
+            return new StoreReadStream(stream, reference);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}.");
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("opening", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("opening", reference, e);
+        }
+    }
+
+    public async Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        options ??= new ObjectWriteOptions();
+        var metadata = ValidMetadata(options.Metadata);
+        await EnsureContainerAsync(reference.Container, cancellationToken);
+        var blob = Blob(reference);
+        var upload = new BlobUploadOptions
+        {
+            Metadata = metadata,
+            HttpHeaders = options.ContentType is null ? null : new BlobHttpHeaders { ContentType = options.ContentType },
+            // If-None-Match: * makes the create atomic: of two writers, exactly one wins.
+            Conditions = options.IfNotExists ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
+            TransferOptions = new StorageTransferOptions
+            {
+                InitialTransferSize = _options.SingleUploadLimit,
+                MaximumTransferSize = _options.BlockSize,
+                MaximumConcurrency = _options.UploadConcurrency,
+            },
+        };
+        // The upload response has no length: count what the SDK reads (a seekable source may be re-read on retries,
+        // so its length is taken from the stream instead). No properties call afterwards: a write-only credential
+        // (an uploader's SAS) may not read.
+        var start = content.CanSeek ? content.Position : 0;
+        using var counted = content.CanSeek ? null : new CountingReadStream(content);
+        try
+        {
+            var response = await blob.UploadAsync((Stream?)counted ?? content, upload, cancellationToken);
+            var length = counted?.BytesRead ?? content.Length - start;
+            return new ObjectProperties(reference, length, response.Value.ETag.ToString(), response.Value.LastModified, Metadata(metadata));
+        }
+        catch (RequestFailedException e) when (options.IfNotExists && IsAlreadyExists(e))
+        {
+            throw new ObjectAlreadyExistsException($"An object already exists in {ObjectNames.Describe(reference)}.");
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("writing", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("writing", reference, e);
+        }
+    }
+
+    public async Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default)
+    {
+        if (block.Length == 0)
+        {
+            return; // Azure refuses an empty append block; appending nothing is nothing.
+        }
+
+        var blob = _service.GetBlobContainerClient(reference.Container).GetAppendBlobClient(reference.Name);
+        if (block.Length > blob.AppendBlobMaxAppendBlockBytes)
+        {
+            throw new ArgumentException($"An append block holds at most {blob.AppendBlobMaxAppendBlockBytes} bytes; this one has {block.Length}.", nameof(block));
+        }
+
+        try
+        {
+            try
+            {
+                await AppendBlockAsync(blob, block, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // First append of the day (or of a new container): create, then append. Two writers racing here
+                // both succeed: CreateIfNotExists does not replace a blob another writer just created.
+                await EnsureContainerAsync(reference.Container, cancellationToken);
+                await blob.CreateIfNotExistsAsync(new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = _options.AppendContentType } }, cancellationToken);
+                await AppendBlockAsync(blob, block, cancellationToken);
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("appending to", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("appending to", reference, e);
+        }
+    }
+
+    public async IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var client = _service.GetBlobContainerClient(container);
+        var pages = client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                Page<BlobItem> page;
+                try
+                {
+                    if (!await pages.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+
+                    page = pages.Current;
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    yield break; // no container: nothing in it
+                }
+                catch (RequestFailedException e)
+                {
+                    throw Failed("listing", new ObjectRef(container, prefix), e);
+                }
+                catch (AggregateException e) when (IsRetriesExhausted(e))
+                {
+                    throw Unreachable("listing", new ObjectRef(container, prefix), e);
+                }
+
+                // The service lists in name order (UTF-8 binary order); this keeps its order.
+                foreach (var item in page.Values)
+                {
+                    var p = item.Properties;
+                    yield return new ObjectProperties(
+                        new ObjectRef(container, item.Name),
+                        p.ContentLength ?? 0,
+                        p.ETag?.ToString() ?? string.Empty,
+                        p.LastModified ?? DateTimeOffset.MinValue,
+                        Metadata(item.Metadata));
+                }
+            }
+        }
+        finally
+        {
+            await pages.DisposeAsync();
+        }
+    }
+
+    public async Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await Blob(reference).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+            return response.Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("deleting", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("deleting", reference, e);
+        }
+    }
+
+    private BlobClient Blob(ObjectRef reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference.Container, nameof(reference));
+        ArgumentException.ThrowIfNullOrEmpty(reference.Name, nameof(reference));
+        return _service.GetBlobContainerClient(reference.Container).GetBlobClient(reference.Name);
+    }
+
+    private static async Task AppendBlockAsync(AppendBlobClient blob, ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
+    {
+        using var stream = MemoryMarshal.TryGetArray(block, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(block.ToArray(), writable: false);
+        await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Creates the container once per instance. A credential that may not create containers (a container
+    /// SAS, an uploader identity limited to blob writes) is fine: the container exists in Azure (Bicep creates it),
+    /// and if it does not, the write that follows fails with a clear error.</summary>
+    private Task EnsureContainerAsync(string container, CancellationToken cancellationToken)
+    {
+        var lazy = _ensuredContainers.GetOrAdd(container, name => new Lazy<Task>(() => CreateContainerAsync(name)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateContainerAsync(string container)
+    {
+        try
+        {
+            await _service.GetBlobContainerClient(container).CreateIfNotExistsAsync();
+        }
+        catch (RequestFailedException e) when (e.Status == 403)
+        {
+            // Not ours to create; see above.
+        }
+        catch (RequestFailedException e)
+        {
+            _ensuredContainers.TryRemove(container, out _); // try again next time
+            throw new ObjectStoreException($"Blob storage could not create container '{container}': {e.Status} {e.ErrorCode}.", e.Status, e.ErrorCode);
+        }
+    }
+
+    private static bool IsAlreadyExists(RequestFailedException e) =>
+        // Put Blob answers 409 BlobAlreadyExists; a block list commit under If-None-Match answers 412 ConditionNotMet.
+        e.ErrorCode is "BlobAlreadyExists" or "ConditionNotMet";
+
+    private static ObjectStoreException Failed(string action, ObjectRef reference, RequestFailedException e) =>
+        // e.Message is not used: an authentication error body echoes the canonical resource, i.e. the object name.
+        new($"Blob storage failed {action} {ObjectNames.Describe(reference)}: {e.Status} {e.ErrorCode ?? "(no error code)"}.", e.Status, e.ErrorCode);
+
+    /// <summary>Azure.Core's retry policy throws an AggregateException when every attempt failed without an answer.</summary>
+    private static bool IsRetriesExhausted(AggregateException e) =>
+        e.InnerExceptions.Count > 0 && e.InnerExceptions.All(inner => inner is RequestFailedException or OperationCanceledException);
+
+    private static ObjectStoreException Unreachable(string action, ObjectRef reference, AggregateException e) =>
+        // The transport's message (e.g. "Connection refused (host:port)") names the endpoint, not the object.
+        new($"Blob storage could not be reached for {action} {ObjectNames.Describe(reference)} ({e.InnerExceptions.Count} attempts): {e.InnerExceptions[^1].InnerException?.Message ?? e.InnerExceptions[^1].GetType().Name}.", 0, null);
+
+    private static Dictionary<string, string>? ValidMetadata(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null || metadata.Count == 0)
+        {
+            return null;
+        }
+
+        var valid = new Dictionary<string, string>(metadata.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in metadata)
+        {
+            // Blob metadata travels as HTTP headers x-ms-meta-{key}: keys are C# identifiers, values printable ASCII.
+            if (key.Length == 0 || !(char.IsAsciiLetter(key[0]) || key[0] == '_') || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '_')))
+            {
+                throw new ArgumentException("Metadata keys must be identifiers (ASCII letters, digits, '_').", nameof(metadata));
+            }
+
+            if (value.Any(c => c < 0x20 || c > 0x7E))
+            {
+                throw new ArgumentException($"The value of metadata key '{key}' must be printable ASCII.", nameof(metadata));
+            }
+
+            if (!valid.TryAdd(key, value))
+            {
+                throw new ArgumentException($"Metadata key '{key}' is given twice (keys are case-insensitive).", nameof(metadata));
+            }
+        }
+
+        return valid;
+    }
+
+    private static Dictionary<string, string> Metadata(IDictionary<string, string>? metadata) =>
+        metadata is null
+            ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, string>(metadata, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Sizes for <see cref="BlobObjectStore"/>.</summary>
+public sealed record BlobObjectStoreOptions
+{
+    /// <summary>Bytes fetched per ranged GET when reading (default 4 MiB): the most a reader holds of an object.</summary>
+    public int ReadBufferSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Objects up to this size go up in one Put Blob (default 8 MiB); larger ones in blocks.</summary>
+    public long SingleUploadLimit { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Block size of block uploads (default 8 MiB).</summary>
+    public long BlockSize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Blocks of one object in flight at once (default 2): memory per write is about this times <see cref="BlockSize"/>.</summary>
+    public int UploadConcurrency { get; init; } = 2;
+
+    /// <summary>Content type of append blobs created by <see cref="BlobObjectStore.AppendAsync"/>.</summary>
+    public string AppendContentType { get; init; } = "application/x-ndjson";
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadBufferSize, 4096, nameof(ReadBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SingleUploadLimit, 1, nameof(SingleUploadLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockSize, 1, nameof(BlockSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(UploadConcurrency, 1, nameof(UploadConcurrency));
+    }
+}

@@ -1,0 +1,321 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Telerad.Storage;
+
+namespace Telerad.Azure.Tests;
+
+/// <summary>BlobObjectStore against a real Azurite; what is stored is checked with the Azure SDK directly, not through the store.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobObjectStoreTests(AzuriteFixture azurite)
+{
+    /// <summary>A hospital-chosen path with a (made-up) patient name in it: it must never appear in a message.</summary>
+    private const string PlantedName = "Zyxwvut^Quillon/CT HEAD 19470913/IM0001.dcm";
+
+    private readonly string _container = "t" + Guid.NewGuid().ToString("N")[..12];
+    private readonly RequestLog _log = new();
+
+    private BlobServiceClient Service() => new(azurite.ConnectionString, _log.Options());
+
+    private BlobObjectStore Store(BlobObjectStoreOptions? options = null) => new(Service(), options);
+
+    private ObjectRef Ref(string name) => new(_container, name);
+
+    [Fact]
+    public async Task A_small_object_round_trips_with_metadata_and_content_type()
+    {
+        var store = Store();
+        var bytes = Encoding.UTF8.GetBytes("hello, blob");
+        var written = await store.WriteAsync(Ref("a/b.txt"), new MemoryStream(bytes), new ObjectWriteOptions
+        {
+            ContentType = "text/plain",
+            Metadata = new Dictionary<string, string> { ["sha256"] = "abc123", ["Kind"] = "other" },
+        });
+
+        var sdk = await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container).GetBlobClient("a/b.txt").GetPropertiesAsync();
+        Assert.Equal("text/plain", sdk.Value.ContentType);
+        Assert.Equal(bytes.Length, sdk.Value.ContentLength);
+        Assert.Equal(BlobType.Block, sdk.Value.BlobType);
+        Assert.Equal("abc123", sdk.Value.Metadata["sha256"]);
+
+        Assert.Equal(bytes.Length, written.Length);
+        Assert.Equal(sdk.Value.ETag.ToString(), written.ETag);
+        var read = await store.GetPropertiesAsync(Ref("a/b.txt"));
+        Assert.NotNull(read);
+        Assert.Equal(bytes.Length, read.Length);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(sdk.Value.LastModified, read.LastModified);
+        Assert.Equal("abc123", read.Metadata["sha256"]);
+        Assert.Equal("other", read.Metadata["kind"]); // metadata keys are case-insensitive in Azure
+
+        await using var stream = await store.OpenReadAsync(Ref("a/b.txt"));
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Reading_a_100_MB_object_fetches_ranges_on_demand_and_allocates_a_fraction_of_it()
+    {
+        const long Length = 100L * 1024 * 1024;
+        var store = Store();
+        var reference = Ref("large.bin");
+        var written = await store.WriteAsync(reference, new PatternStream(Length)); // forward-only source
+        Assert.Equal(Length, written.Length);
+        // Uploaded in blocks (8 MiB), not one request: Put Block x13, then Put Block List.
+        Assert.Equal(13, _log.Entries.Count(e => e.Method == "PUT" && e.Query.Contains("blockid=", StringComparison.Ordinal)));
+        Assert.Single(_log.Entries, e => e.Query.Contains("comp=blocklist", StringComparison.Ordinal));
+
+        try
+        {
+            _log.Clear();
+            var buffer = new byte[64 * 1024];
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            GC.Collect();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            await using var stream = await store.OpenReadAsync(reference);
+            Assert.True(stream.CanSeek);
+            Assert.Equal(Length, stream.Length);
+
+            long total = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                total += read;
+            }
+
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            Assert.Equal(Length, total);
+            Assert.Equal(Pattern.Sha256(Length), sha.GetHashAndReset());
+            // Whole-object buffering would allocate at least 100 MB; ranged reads hold one 4 MiB buffer (pooled).
+            Assert.True(allocated < 16 * 1024 * 1024, $"reading 100 MB allocated {allocated / (1024 * 1024)} MB");
+            var gets = _log.Entries.Where(e => e.Method == "GET").ToList();
+            Assert.Equal(25, gets.Count); // 100 MiB / 4 MiB
+            Assert.All(gets, g => Assert.NotNull(g.Range));
+
+            // Seek far ahead: one ranged GET from that offset, the right bytes.
+            _log.Clear();
+            var offset = 77L * 1024 * 1024 + 5;
+            stream.Seek(offset, SeekOrigin.Begin);
+            var small = new byte[100];
+            await stream.ReadExactlyAsync(small);
+            Assert.Equal(Pattern.Bytes(offset, 100), small);
+            var get = Assert.Single(_log.Entries, e => e.Method == "GET");
+            Assert.StartsWith($"bytes={offset}-", get.Range, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await store.DeleteAsync(reference); // Azurite keeps it in memory
+        }
+    }
+
+    [Fact]
+    public async Task If_not_exists_refuses_to_replace_and_exactly_one_of_two_racing_creates_wins()
+    {
+        var store = Store(new BlobObjectStoreOptions { SingleUploadLimit = 1024, BlockSize = 1024 });
+        var reference = Ref(PlantedName);
+        await store.WriteAsync(reference, new MemoryStream([1, 2, 3]), new ObjectWriteOptions { IfNotExists = true });
+
+        // Small (one Put Blob) and large (blocks, then a conditional Put Block List) both refuse.
+        var small = await Assert.ThrowsAsync<ObjectAlreadyExistsException>(() => store.WriteAsync(reference, new MemoryStream([9]), new ObjectWriteOptions { IfNotExists = true }));
+        await Assert.ThrowsAsync<ObjectAlreadyExistsException>(() => store.WriteAsync(reference, new MemoryStream(new byte[5000]), new ObjectWriteOptions { IfNotExists = true }));
+        Assert.Equal([1, 2, 3], await ReadAllAsync(store, reference));
+        Assert.DoesNotContain("Zyxwvut", small.Message, StringComparison.Ordinal);
+        Assert.Contains(ObjectNames.NameHash(PlantedName), small.Message, StringComparison.Ordinal);
+
+        // Without the condition it replaces.
+        await store.WriteAsync(reference, new MemoryStream([4, 5]));
+        Assert.Equal([4, 5], await ReadAllAsync(store, reference));
+
+        // Two writers race for a new name: one wins, the other is told it exists.
+        var race = Ref("race.bin");
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 2).Select(async i =>
+        {
+            try
+            {
+                await Store().WriteAsync(race, new MemoryStream([(byte)i]), new ObjectWriteOptions { IfNotExists = true });
+                return true;
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                return false;
+            }
+        }));
+        Assert.Single(attempts, won => won);
+    }
+
+    [Fact]
+    public async Task Append_creates_an_append_blob_and_concurrent_appenders_keep_every_block_whole()
+    {
+        var reference = Ref("logs/day.jsonl");
+        var first = Store();
+        await first.AppendAsync(reference, "one\n"u8.ToArray()); // the container does not exist yet either
+        await first.AppendAsync(reference, "two\n"u8.ToArray());
+        var sdk = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container).GetBlobClient(reference.Name);
+        var properties = await sdk.GetPropertiesAsync();
+        Assert.Equal(BlobType.Append, properties.Value.BlobType);
+        Assert.Equal("application/x-ndjson", properties.Value.ContentType);
+        Assert.Equal("one\ntwo\n", (await sdk.DownloadContentAsync()).Value.Content.ToString());
+
+        // Two store instances (two function instances) append 40 lines each at once.
+        var second = Store();
+        await Task.WhenAll(
+            Task.Run(async () =>
+            {
+                for (var i = 0; i < 40; i++)
+                {
+                    await first.AppendAsync(reference, Encoding.UTF8.GetBytes($"first {i:D2} {new string('a', 100)}\n"));
+                }
+            }),
+            Task.Run(async () =>
+            {
+                for (var i = 0; i < 40; i++)
+                {
+                    await second.AppendAsync(reference, Encoding.UTF8.GetBytes($"second {i:D2} {new string('b', 100)}\n"));
+                }
+            }));
+        var lines = (await sdk.DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(82, lines.Length);
+        Assert.Equal(40, lines.Count(l => l.StartsWith("first ", StringComparison.Ordinal) && l.EndsWith(new string('a', 100), StringComparison.Ordinal)));
+        Assert.Equal(40, lines.Count(l => l.StartsWith("second ", StringComparison.Ordinal) && l.EndsWith(new string('b', 100), StringComparison.Ordinal)));
+        // Each writer's own lines stay in its order.
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"{i:D2}"), lines.Where(l => l.StartsWith("first ", StringComparison.Ordinal)).Select(l => l[6..8]));
+    }
+
+    [Fact]
+    public async Task List_returns_objects_under_a_prefix_in_name_order_with_metadata()
+    {
+        var store = Store();
+        foreach (var name in new[] { "b/2.dcm", "a/2.dcm", "a/10.dcm", "a/1.dcm", "ab/1.dcm", "c.dcm" })
+        {
+            await store.WriteAsync(Ref(name), new MemoryStream(Encoding.UTF8.GetBytes(name)), new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["n"] = name.Replace('/', '_') } });
+        }
+
+        var listed = new List<ObjectProperties>();
+        await foreach (var item in store.ListAsync(_container, "a/"))
+        {
+            listed.Add(item);
+        }
+
+        Assert.Equal(["a/1.dcm", "a/10.dcm", "a/2.dcm"], listed.Select(p => p.Reference.Name));
+        Assert.All(listed, p => Assert.Equal(p.Reference.Name.Replace('/', '_'), p.Metadata["n"]));
+        Assert.All(listed, p => Assert.Equal(p.Reference.Name.Length, p.Length));
+        Assert.All(listed, p => Assert.Equal(_container, p.Reference.Container));
+
+        var all = new List<string>();
+        await foreach (var item in store.ListAsync(_container, string.Empty))
+        {
+            all.Add(item.Reference.Name);
+        }
+
+        Assert.Equal(6, all.Count);
+        Assert.Equal(all.Order(StringComparer.Ordinal), all);
+        await foreach (var item in store.ListAsync("nosuch" + _container, string.Empty))
+        {
+            Assert.Fail("a container that does not exist lists nothing");
+        }
+    }
+
+    [Fact]
+    public async Task Missing_objects_and_containers_are_not_found_without_naming_the_object()
+    {
+        var store = Store();
+        await store.WriteAsync(Ref("present.dcm"), new MemoryStream([1]));
+        foreach (var reference in new[] { Ref(PlantedName), new ObjectRef("nosuch" + _container, PlantedName) })
+        {
+            Assert.Null(await store.GetPropertiesAsync(reference));
+            var e = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync(reference));
+            Assert.DoesNotContain("Zyxwvut", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("IM0001", e.Message, StringComparison.Ordinal);
+            Assert.Contains(reference.Container, e.Message, StringComparison.Ordinal);
+            Assert.False(await store.DeleteAsync(reference));
+        }
+
+        Assert.True(await store.DeleteAsync(Ref("present.dcm")));
+        Assert.Null(await store.GetPropertiesAsync(Ref("present.dcm")));
+        Assert.False(await store.DeleteAsync(Ref("present.dcm")));
+    }
+
+    [Fact]
+    public async Task An_object_replaced_or_deleted_while_being_read_fails_the_read_instead_of_mixing_versions()
+    {
+        var store = Store(new BlobObjectStoreOptions { ReadBufferSize = 4096 });
+        var reference = Ref(PlantedName);
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, 10_000)));
+        await using (var stream = await store.OpenReadAsync(reference))
+        {
+            var head = new byte[100];
+            await stream.ReadExactlyAsync(head);
+            await store.WriteAsync(reference, new MemoryStream(new byte[10_000]));
+            var e = await Assert.ThrowsAsync<ObjectStoreException>(() => stream.ReadExactlyAsync(new byte[8000]).AsTask());
+            Assert.Equal(412, e.Status);
+            Assert.DoesNotContain("Zyxwvut", e.ToString(), StringComparison.Ordinal);
+        }
+
+        await using (var stream = await store.OpenReadAsync(reference))
+        {
+            await stream.ReadExactlyAsync(new byte[100]);
+            await store.DeleteAsync(reference);
+            // Azure answers a conditional read of a deleted blob with 404; Azurite with 412. Either way the read fails.
+            var e = await Record.ExceptionAsync(() => stream.ReadExactlyAsync(new byte[8000]).AsTask());
+            Assert.True(e is ObjectNotFoundException or ObjectStoreException { Status: 412 }, e?.ToString() ?? "no exception");
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_request_reports_status_and_code_but_not_the_object_name()
+    {
+        // The right account with a wrong key: Azurite answers 403 AuthorizationFailure, and its error body echoes
+        // the string it signed, which contains the object name.
+        var wrongKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 64).ToArray());
+        var store = new BlobObjectStore(new BlobServiceClient(azurite.ConnectionString.Replace(AzuriteFixture.AccountKey, wrongKey, StringComparison.Ordinal)));
+        var e = await Assert.ThrowsAsync<ObjectStoreException>(() => store.GetPropertiesAsync(Ref(PlantedName)));
+        Assert.Equal(403, e.Status);
+        Assert.True(e.IsForbidden);
+        Assert.DoesNotContain("Zyxwvut", e.ToString(), StringComparison.Ordinal);
+        var write = await Assert.ThrowsAsync<ObjectStoreException>(() => store.WriteAsync(Ref(PlantedName), new MemoryStream([1])));
+        Assert.Equal(403, write.Status);
+        Assert.DoesNotContain("Zyxwvut", write.ToString(), StringComparison.Ordinal);
+        Assert.Contains(ObjectNames.NameHash(PlantedName), write.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_write_only_container_SAS_can_write_but_is_refused_reads()
+    {
+        var admin = new BlobServiceClient(azurite.ConnectionString);
+        await admin.GetBlobContainerClient(_container).CreateAsync();
+        var sas = admin.GetBlobContainerClient(_container).GenerateSasUri(BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write, DateTimeOffset.UtcNow.AddMinutes(10));
+        var store = new BlobObjectStore(BlobServiceClients.FromContainerSasUrl(sas, _container));
+
+        await store.WriteAsync(Ref("x/1.dcm"), new MemoryStream([1, 2]));
+        Assert.Equal(2, (await admin.GetBlobContainerClient(_container).GetBlobClient("x/1.dcm").GetPropertiesAsync()).Value.ContentLength);
+        var e = await Assert.ThrowsAsync<ObjectStoreException>(() => store.GetPropertiesAsync(Ref("x/1.dcm")));
+        Assert.True(e.IsForbidden);
+        Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(sas, "incoming"));
+    }
+
+    [Fact]
+    public async Task EnsureContainers_creates_the_six_containers_of_the_storage_contract()
+    {
+        // Runs in the shared emulator: other tests may have created some already; afterwards all six exist.
+        await Store().EnsureContainersAsync();
+        var names = new List<string>();
+        await foreach (var container in new BlobServiceClient(azurite.ConnectionString).GetBlobContainersAsync())
+        {
+            names.Add(container.Name);
+        }
+
+        Assert.Superset(new HashSet<string>(["incoming", "deid", "quarantine", "audit", "models", "config"]), new HashSet<string>(names));
+    }
+
+    private static async Task<byte[]> ReadAllAsync(IObjectStore store, ObjectRef reference)
+    {
+        await using var stream = await store.OpenReadAsync(reference);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+}
