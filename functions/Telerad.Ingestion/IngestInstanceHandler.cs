@@ -18,7 +18,7 @@ public sealed record AcceptedInstance(
     string? Modality);
 
 /// <summary>The outcome of one delivered object.</summary>
-public sealed record IngestResult(string Outcome, string ObjectId, Rejection? Rejection = null, AcceptedInstance? Instance = null, IReadOnlyList<ObjectRef>? Extracted = null, bool Redelivered = false);
+public sealed record IngestResult(string Outcome, string ObjectId, Rejection? Rejection = null, AcceptedInstance? Instance = null, IReadOnlyList<ObjectRef>? Extracted = null, bool Redelivered = false, ObjectRef? Object = null);
 
 /// <summary>
 /// IngestInstance: decides what one object in `incoming` is. Streams it (never whole in memory), refuses what it
@@ -71,7 +71,7 @@ public sealed class IngestInstanceHandler(
         if (name.IsManifest)
         {
             await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Manifest, null, cancellationToken);
-            return new IngestResult(LedgerEntry.Manifest, name.ObjectId);
+            return new IngestResult(LedgerEntry.Manifest, name.ObjectId, Object: incoming);
         }
 
         if (properties.Length > options.MaxObjectBytes)

@@ -1,0 +1,27 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace Telerad.Functions;
+
+/// <summary>
+/// The StudyAssembly orchestration and activities as Functions. Microsoft.DurableTask.Generators is not available,
+/// so these wrappers are written by hand: the orchestrator reads its input and runs the shared orchestrator class,
+/// the activities call the shared service — the same code Telerad.Local and the tests run.
+/// </summary>
+public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities)
+{
+    [Function(StudyAssembly.OrchestratorName)]
+    public static Task<StudySummary?> StudyAssemblyV1([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new StudyAssemblyOrchestrator().RunAsync(context, context.GetInput<StudyAssemblyInput>()!);
+    }
+
+    [Function(StudyAssembly.DeidentifyActivityName)]
+    public Task<DeidentifiedInstance> DeidentifyInstanceV1([ActivityTrigger] DeidentifyRequest request, CancellationToken cancellationToken) =>
+        activities.DeidentifyAsync(request, cancellationToken);
+
+    [Function(StudyAssembly.PublishSummaryActivityName)]
+    public Task<StudySummary> PublishStudySummaryV1([ActivityTrigger] PublishSummaryRequest request, CancellationToken cancellationToken) =>
+        activities.PublishSummaryAsync(request, cancellationToken);
+}

@@ -1,0 +1,19 @@
+namespace Telerad.Functions;
+
+/// <summary>Names of the app settings the code reads; infra/ sets exactly these (docs/deployment.md).</summary>
+public static class FunctionSettings
+{
+    /// <summary>Identity-based connection prefix: TeleradStorage__blobServiceUri, __tableServiceUri, __queueServiceUri, __credential, __clientId.
+    /// A plain connection string under this name is accepted for Azurite.</summary>
+    public const string StorageConnection = "TeleradStorage";
+
+    /// <summary>Key Vault holding each tenant's de-identification keys.</summary>
+    public const string KeyVaultUri = "Telerad:KeyVaultUri";
+
+    /// <summary>Client id of the user-assigned managed identity (empty: system-assigned or developer credentials).</summary>
+    public const string ManagedIdentityClientId = "Telerad:ManagedIdentityClientId";
+
+    public const string TenantsSection = "Telerad:Tenants";
+    public const string IngestionSection = "Ingestion";
+    public const string StudyAssemblySection = "StudyAssembly";
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Telerad.Auditing;
+using Telerad.Azure;
+using Telerad.Deidentification;
+
+namespace Telerad.Functions;
+
+/// <summary>Everything the Functions app needs, from configuration; one call in Program.cs.</summary>
+public static class TeleradFunctionsExtensions
+{
+    public static FunctionsApplicationBuilder AddTelerad(this FunctionsApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddTeleradServices(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The registrations, separate from the builder so tests can build the same container.</summary>
+    public static IServiceCollection AddTeleradServices(IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var ingestion = configuration.GetSection(FunctionSettings.IngestionSection).Get<IngestionOptions>() ?? new IngestionOptions();
+        ingestion.Validate();
+        var assembly = configuration.GetSection(FunctionSettings.StudyAssemblySection).Get<StudyAssemblyOptions>() ?? new StudyAssemblyOptions();
+        assembly.Validate();
+        var tenants = configuration.GetSection(FunctionSettings.TenantsSection).Get<List<TenantSettings>>() ?? [];
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ingestion);
+        services.AddSingleton(assembly);
+        services.AddSingleton<ITenantDirectory>(new StaticTenantDirectory(tenants));
+        services.AddSingleton<TokenCredential>(_ => Credential(configuration));
+        services.AddSingleton(sp => BlobService(configuration, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => TableService(configuration, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<IObjectStore>(sp => new BlobObjectStore(sp.GetRequiredService<BlobServiceClient>()));
+        services.AddSingleton(sp => new TableIngestionState(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<IIngestionLedger>(sp => sp.GetRequiredService<TableIngestionState>());
+        services.AddSingleton<IInstanceRegistry>(sp => sp.GetRequiredService<TableIngestionState>());
+        services.AddSingleton<IAuditLog>(sp => new AppendBlobAuditLog(sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton<IDeidentificationKeyProvider>(sp => new KeyVaultKeyProvider(
+            new SecretClient(new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
+        services.AddSingleton<IReidentificationStore>(sp => new TableReidentificationStore(
+            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IDeidentificationKeyProvider>(), sp.GetRequiredService<IAuditLog>()));
+        services.AddSingleton(sp => Deidentifiers(sp.GetRequiredService<IDeidentificationKeyProvider>()));
+        services.AddSingleton<IngestInstanceHandler>();
+        services.AddSingleton<ManifestHandler>();
+        services.AddSingleton<InstanceDeidentifier>();
+        services.AddSingleton<StudyAssemblyActivities>();
+        return services;
+    }
+
+    /// <summary>One de-identifier per tenant (its profile and keys), built on first use.</summary>
+    private static Func<TenantSettings, Deidentifier> Deidentifiers(IDeidentificationKeyProvider keys)
+    {
+        var cache = new ConcurrentDictionary<string, Deidentifier>(StringComparer.Ordinal);
+        return tenant => cache.GetOrAdd(tenant.Id, _ => new Deidentifier(DeidentificationProfileJson.Load(tenant.DeidentificationProfile), keys.GetKeys(tenant.Id)));
+    }
+
+    private static TokenCredential Credential(IConfiguration configuration) =>
+        configuration[FunctionSettings.ManagedIdentityClientId] is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+
+    private static BlobServiceClient BlobService(IConfiguration configuration, TokenCredential credential) =>
+        configuration[FunctionSettings.StorageConnection] is { Length: > 0 } connectionString
+            ? new BlobServiceClient(connectionString)
+            : new BlobServiceClient(new Uri(Required(configuration, FunctionSettings.StorageConnection + ":blobServiceUri")), credential);
+
+    private static TableServiceClient TableService(IConfiguration configuration, TokenCredential credential) =>
+        configuration[FunctionSettings.StorageConnection] is { Length: > 0 } connectionString
+            ? new TableServiceClient(connectionString)
+            : new TableServiceClient(new Uri(Required(configuration, FunctionSettings.StorageConnection + ":tableServiceUri")), credential);
+
+    private static string Required(IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"App setting '{key.Replace(":", "__", StringComparison.Ordinal)}' is missing.");
+}
