@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Telerad.Dicom.Tests;
+
+namespace Telerad.Functions.Tests;
+
+/// <summary>The Functions host cannot run here; what it would load — functions.metadata — is checked instead.</summary>
+public class FunctionsMetadataTests
+{
+    private static JsonElement Metadata()
+    {
+        // The test runs from tests/Telerad.Functions.Tests/bin/{Configuration}/net10.0: look at the app's own build of the same configuration.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(TestData.RepositoryRoot, "functions", "Telerad.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"functions.metadata not found at {path}");
+        return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+    }
+
+    private static JsonElement Function(string name) => Metadata().EnumerateArray().Single(f => f.GetProperty("name").GetString() == name);
+
+    [Fact]
+    public void IngestInstance_is_an_event_grid_blob_trigger_on_incoming()
+    {
+        var trigger = Function("IngestInstance").GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "blobTrigger");
+        Assert.Equal("incoming/{name}", trigger.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", trigger.GetProperty("source").GetString());
+        Assert.Equal(FunctionSettings.StorageConnection, trigger.GetProperty("connection").GetString());
+        Assert.Contains(Function("IngestInstance").GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "durableClient");
+    }
+
+    [Theory]
+    [InlineData("StudyAssemblyV1", "orchestrationTrigger")]
+    [InlineData("DeidentifyInstanceV1", "activityTrigger")]
+    [InlineData("PublishStudySummaryV1", "activityTrigger")]
+    public void Orchestrations_and_activities_carry_their_versioned_names(string name, string trigger)
+    {
+        Assert.Contains(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == trigger);
+    }
+
+    [Fact]
+    public void The_app_publishes_the_root_host_json()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var built = Path.Combine(TestData.RepositoryRoot, "functions", "Telerad.Functions", "bin", configuration, "net10.0", "host.json");
+        Assert.Equal(File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "host.json")), File.ReadAllText(built));
+        using var host = JsonDocument.Parse(File.ReadAllText(built));
+        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.Equal(5, Metadata().GetArrayLength() + 1); // exactly the four functions above
+    }
+}
