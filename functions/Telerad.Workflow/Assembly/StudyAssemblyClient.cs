@@ -3,31 +3,77 @@ using Microsoft.DurableTask.Client;
 namespace Telerad.Workflow;
 
 /// <summary>
+/// The three things ingestion asks of a durable engine. Azure Functions and the tests use
+/// <see cref="DurableTaskClientGateway"/>; Telerad.Local's persistent DTFx engine has its own implementation.
+/// </summary>
+public interface IOrchestrationGateway
+{
+    /// <summary>True while the instance is pending or running; false if it never existed or has finished.</summary>
+    Task<(bool Exists, bool Running)> GetStateAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts an instance; throws <see cref="OrchestrationAlreadyRunningException"/> if one is already running.</summary>
+    Task StartAsync(string orchestratorName, string instanceId, object input, CancellationToken cancellationToken = default);
+
+    Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default);
+}
+
+public sealed class OrchestrationAlreadyRunningException(string instanceId) : Exception($"Orchestration {instanceId} is already running.");
+
+/// <summary>The gateway over the Durable Task SDK client (Functions' [DurableClient], the in-process test host).</summary>
+public sealed class DurableTaskClientGateway(DurableTaskClient client) : IOrchestrationGateway
+{
+    public async Task<(bool Exists, bool Running)> GetStateAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        return (metadata is not null, metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending });
+    }
+
+    public async Task StartAsync(string orchestratorName, string instanceId, object input, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException || ex.GetType().Name == "RpcException")
+        {
+            throw new OrchestrationAlreadyRunningException(instanceId);
+        }
+    }
+
+    public Task RaiseEventAsync(string instanceId, string eventName, object payload, CancellationToken cancellationToken = default) =>
+        client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+}
+
+/// <summary>
 /// What triggers do after IngestInstance accepted something: make sure the study's orchestration runs, then send it
 /// the event. Starting is idempotent (an already running instance is left alone); a study whose run completed is
 /// started again as a late run, so late instances are de-identified and flagged.
 /// </summary>
-public sealed class StudyAssemblyClient(DurableTaskClient client, StudyAssemblyOptions options)
+public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssemblyOptions options)
 {
+    public StudyAssemblyClient(DurableTaskClient client, StudyAssemblyOptions options)
+        : this(new DurableTaskClientGateway(client), options)
+    {
+    }
+
     public async Task SignalAsync(string tenant, string studyKey, TimeSpan quietPeriod, StudyEvent studyEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
         var instanceId = StudyAssembly.InstanceId(tenant, studyKey);
-        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        var running = existing is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending };
+        var (exists, running) = await engine.GetStateAsync(instanceId, cancellationToken);
         if (!running)
         {
-            var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: existing is not null);
+            var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists);
             try
             {
-                await client.ScheduleNewOrchestrationInstanceAsync(StudyAssembly.OrchestratorName, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+                await engine.StartAsync(StudyAssembly.OrchestratorName, instanceId, input, cancellationToken);
             }
-            catch (InvalidOperationException)
+            catch (OrchestrationAlreadyRunningException)
             {
                 // Another worker started it between our check and our start: it is running now, which is all we need.
             }
         }
 
-        await client.RaiseEventAsync(instanceId, StudyAssembly.EventName, studyEvent, cancellationToken);
+        await engine.RaiseEventAsync(instanceId, StudyAssembly.EventName, studyEvent, cancellationToken);
     }
 }
