@@ -75,7 +75,14 @@ public sealed class StudyUploader
                 ExpectedInstances = expected,
                 Studies = studies,
             };
-            manifestOutcome = await WriteManifestAsync(new ObjectRef(Containers.Incoming, prefix + UploadManifest.FileName), manifest, run, cancellationToken);
+            try
+            {
+                manifestOutcome = await WriteManifestAsync(new ObjectRef(Containers.Incoming, prefix + UploadManifest.FileName), manifest, run, cancellationToken);
+            }
+            catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+            {
+                failures.Add(new UploadFailure(UploadManifest.FileName, e.Message));
+            }
         }
 
         return new UploadReceipt
@@ -143,8 +150,7 @@ public sealed class StudyUploader
 
             return FileOutcome.Done(file, content, sha256, uploaded: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectStoreException or ObjectAlreadyExistsException
-                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || IsStoreFailure(e, cancellationToken))
         {
             // Store exceptions carry no object names; IO messages name the local file, which is the user's own.
             return FileOutcome.Failed(file, e.Message);
@@ -203,6 +209,11 @@ public sealed class StudyUploader
             return null;
         }
     }
+
+    /// <summary>A failure of one store request (after the client's own retries), including a timeout that was not our cancellation.</summary>
+    private static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) =>
+        e is ObjectStoreException or ObjectAlreadyExistsException or ObjectNotFoundException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static FileStream OpenRead(string path) =>
         new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, Options = FileOptions.Asynchronous | FileOptions.SequentialScan, BufferSize = 0 });
