@@ -297,6 +297,19 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite)
         Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(sas, "incoming"));
     }
 
+    [Theory]
+    [InlineData("https://acct.blob.core.windows.net/incoming?sv=2025-01-05&sr=c&sp=cw&sig=abc%3D", "https://acct.blob.core.windows.net/", "acct")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/incoming?sv=2025-01-05&sr=c&sp=cw&sig=abc%3D", "http://127.0.0.1:10000/devstoreaccount1", "devstoreaccount1")]
+    public void A_container_SAS_URL_becomes_a_service_client_for_the_account(string sasUrl, string serviceUrl, string account)
+    {
+        var client = BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl), "incoming");
+        Assert.Equal(new Uri(serviceUrl), client.Uri);
+        Assert.Equal(account, client.AccountName);
+        Assert.Equal("incoming", client.GetBlobContainerClient("incoming").Name);
+        Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl.Replace("/incoming?", "/incoming/blob.dcm?", StringComparison.Ordinal)), "incoming"));
+        Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl[..sasUrl.IndexOf('?', StringComparison.Ordinal)]), "incoming"));
+    }
+
     [Fact]
     public async Task EnsureContainers_creates_the_six_containers_of_the_storage_contract()
     {
