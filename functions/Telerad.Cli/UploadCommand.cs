@@ -89,6 +89,10 @@ internal static class UploadCommand
             Console.Error.WriteLine($"telerad upload: interrupted; run the same command with --upload-id {uploadId} to continue (uploaded files are skipped)");
             return 130;
         }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Usage(e.Message);
+        }
         catch (AuthenticationFailedException e)
         {
             Console.Error.WriteLine($"telerad upload: could not sign in to the storage account: {e.Message}");

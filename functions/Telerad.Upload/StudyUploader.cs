@@ -29,7 +29,7 @@ public sealed class StudyUploader
         _time = time ?? TimeProvider.System;
     }
 
-    /// <exception cref="ArgumentException">Bad tenant or upload id.</exception>
+    /// <exception cref="ArgumentException">Bad tenant or upload id, or no files under the path.</exception>
     /// <exception cref="FileNotFoundException">No file or folder at the path.</exception>
     public async Task<UploadReceipt> UploadAsync(UploadRequest request, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,12 @@ public sealed class StudyUploader
 
         var prefix = UploadManifest.PrefixOf(request.Tenant, uploadId);
         var files = LocalFiles.Find(request.Path);
+        if (files.Count == 0)
+        {
+            // An empty upload would announce nothing with a manifest; most likely the wrong folder.
+            throw new ArgumentException("There are no files to upload under the path.");
+        }
+
         var run = new Run(files.Count, files.Sum(f => f.Length), progress);
         var outcomes = new FileOutcome[files.Count];
         await Parallel.ForEachAsync(

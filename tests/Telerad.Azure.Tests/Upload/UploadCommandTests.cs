@@ -134,8 +134,10 @@ public sealed partial class UploadCommandTests(AzuriteFixture azurite)
     public void Bad_arguments_exit_2_with_a_reason()
     {
         var file = Path.Combine(TestData.PydicomTestFiles, "CT_small.dcm");
+        var empty = TestData.NewScratchDirectory("upload-empty");
         var cases = new (string[] Arguments, string Reason)[]
         {
+            (["upload", empty, "--tenant", _tenant, "--connection-string", azurite.ConnectionString], "no files to upload"),
             (["upload", file, "--tenant", _tenant], "say where to upload"),
             (["upload", file, "--tenant", _tenant, "--connection-string", azurite.ConnectionString, "--account-url", "https://x.blob.core.windows.net"], "give one of"),
             (["upload", file + ".missing", "--tenant", _tenant, "--connection-string", azurite.ConnectionString], "no file or folder"),
