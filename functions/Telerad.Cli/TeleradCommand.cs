@@ -7,11 +7,12 @@ internal static class TeleradCommand
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Telerad: teleradiology pipeline tools (DICOM inspection, de-identification, demo).");
+        var root = new RootCommand("Telerad: teleradiology pipeline tools (DICOM inspection, de-identification, upload, demo).");
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(DeidentifyCommand.Create());
         root.Subcommands.Add(SamplesCommand.Create());
+        root.Subcommands.Add(UploadCommand.Create());
         return root;
     }
 }

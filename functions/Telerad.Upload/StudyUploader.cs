@@ -29,7 +29,7 @@ public sealed class StudyUploader
         _time = time ?? TimeProvider.System;
     }
 
-    /// <exception cref="ArgumentException">Bad tenant or upload id.</exception>
+    /// <exception cref="ArgumentException">Bad tenant or upload id, or no files under the path.</exception>
     /// <exception cref="FileNotFoundException">No file or folder at the path.</exception>
     public async Task<UploadReceipt> UploadAsync(UploadRequest request, IProgress<UploadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,12 @@ public sealed class StudyUploader
 
         var prefix = UploadManifest.PrefixOf(request.Tenant, uploadId);
         var files = LocalFiles.Find(request.Path);
+        if (files.Count == 0)
+        {
+            // An empty upload would announce nothing with a manifest; most likely the wrong folder.
+            throw new ArgumentException("There are no files to upload under the path.");
+        }
+
         var run = new Run(files.Count, files.Sum(f => f.Length), progress);
         var outcomes = new FileOutcome[files.Count];
         await Parallel.ForEachAsync(
@@ -75,7 +81,14 @@ public sealed class StudyUploader
                 ExpectedInstances = expected,
                 Studies = studies,
             };
-            manifestOutcome = await WriteManifestAsync(new ObjectRef(Containers.Incoming, prefix + UploadManifest.FileName), manifest, run, cancellationToken);
+            try
+            {
+                manifestOutcome = await WriteManifestAsync(new ObjectRef(Containers.Incoming, prefix + UploadManifest.FileName), manifest, run, cancellationToken);
+            }
+            catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+            {
+                failures.Add(new UploadFailure(UploadManifest.FileName, e.Message));
+            }
         }
 
         return new UploadReceipt
@@ -143,8 +156,7 @@ public sealed class StudyUploader
 
             return FileOutcome.Done(file, content, sha256, uploaded: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectStoreException or ObjectAlreadyExistsException
-                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || IsStoreFailure(e, cancellationToken))
         {
             // Store exceptions carry no object names; IO messages name the local file, which is the user's own.
             return FileOutcome.Failed(file, e.Message);
@@ -203,6 +215,11 @@ public sealed class StudyUploader
             return null;
         }
     }
+
+    /// <summary>A failure of one store request (after the client's own retries), including a timeout that was not our cancellation.</summary>
+    private static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) =>
+        e is ObjectStoreException or ObjectAlreadyExistsException or ObjectNotFoundException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static FileStream OpenRead(string path) =>
         new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read, Options = FileOptions.Asynchronous | FileOptions.SequentialScan, BufferSize = 0 });

@@ -78,8 +78,10 @@ internal static class UploadContent
             var sop = file.Dataset.GetUid(DicomTags.SOPInstanceUID);
             return string.IsNullOrEmpty(study) || string.IsNullOrEmpty(sop) ? null : new FoundInstance(study, sop);
         }
-        catch (Exception e) when (e is DicomFormatException or IOException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Classifying is advisory: whatever the reader makes of a strange file, the file is still uploaded (as
+            // "other") and ingestion gives the reason. One odd file must not stop an upload.
             return null;
         }
     }

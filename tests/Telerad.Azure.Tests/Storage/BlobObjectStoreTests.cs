@@ -4,12 +4,13 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using Telerad.Storage;
+using Xunit.Abstractions;
 
 namespace Telerad.Azure.Tests;
 
 /// <summary>BlobObjectStore against a real Azurite; what is stored is checked with the Azure SDK directly, not through the store.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class BlobObjectStoreTests(AzuriteFixture azurite)
+public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     /// <summary>A hospital-chosen path with a (made-up) patient name in it: it must never appear in a message.</summary>
     private const string PlantedName = "Zyxwvut^Quillon/CT HEAD 19470913/IM0001.dcm";
@@ -88,6 +89,7 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite)
             }
 
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            output.WriteLine($"read 100 MiB through OpenReadAsync: {allocated / 1024} KiB allocated, {_log.Entries.Count(e => e.Method == "GET")} ranged GETs");
             Assert.Equal(Length, total);
             Assert.Equal(Pattern.Sha256(Length), sha.GetHashAndReset());
             // Whole-object buffering would allocate at least 100 MB; ranged reads hold one 4 MiB buffer (pooled).
@@ -295,6 +297,19 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite)
         var e = await Assert.ThrowsAsync<ObjectStoreException>(() => store.GetPropertiesAsync(Ref("x/1.dcm")));
         Assert.True(e.IsForbidden);
         Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(sas, "incoming"));
+    }
+
+    [Theory]
+    [InlineData("https://acct.blob.core.windows.net/incoming?sv=2025-01-05&sr=c&sp=cw&sig=abc%3D", "https://acct.blob.core.windows.net/", "acct")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/incoming?sv=2025-01-05&sr=c&sp=cw&sig=abc%3D", "http://127.0.0.1:10000/devstoreaccount1", "devstoreaccount1")]
+    public void A_container_SAS_URL_becomes_a_service_client_for_the_account(string sasUrl, string serviceUrl, string account)
+    {
+        var client = BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl), "incoming");
+        Assert.Equal(new Uri(serviceUrl), client.Uri);
+        Assert.Equal(account, client.AccountName);
+        Assert.Equal("incoming", client.GetBlobContainerClient("incoming").Name);
+        Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl.Replace("/incoming?", "/incoming/blob.dcm?", StringComparison.Ordinal)), "incoming"));
+        Assert.Throws<ArgumentException>(() => BlobServiceClients.FromContainerSasUrl(new Uri(sasUrl[..sasUrl.IndexOf('?', StringComparison.Ordinal)]), "incoming"));
     }
 
     [Fact]

@@ -209,6 +209,37 @@ public sealed class StudyUploaderTests(AzuriteFixture azurite)
         Assert.Equal((1, 1), (receipt.ExpectedInstances, receipt.Studies.Count));
     }
 
+    [Fact]
+    public async Task Real_world_broken_and_odd_files_all_upload_and_only_readable_DICOM_counts()
+    {
+        // pydicom's test files (11 transfer syntaxes, truncated, malformed, no meta, DICOMDIR ...), an empty file,
+        // random bytes, a cut zip. Classifying must never stop the upload.
+        var root = Path.Combine(Telerad.Dicom.Tests.TestData.NewScratchDirectory("upload-odd"), "in");
+        Directory.CreateDirectory(root);
+        foreach (var file in Directory.EnumerateFiles(Telerad.Dicom.Tests.TestData.PydicomTestFiles))
+        {
+            File.Copy(file, Path.Combine(root, Path.GetFileName(file)));
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(root, "empty"), []);
+        await File.WriteAllBytesAsync(Path.Combine(root, "random.bin"), Pattern.Bytes(12345, 300_000));
+        var zip = await File.ReadAllBytesAsync(Path.Combine(UploadFolder.Create(), UploadFolder.ZipName));
+        await File.WriteAllBytesAsync(Path.Combine(root, "cut.zip"), zip[..(zip.Length / 2)]);
+        var files = UploadFolder.Files(root);
+
+        var receipt = await Uploader().UploadAsync(new UploadRequest { Path = root, Tenant = _tenant, UploadId = "odd" });
+
+        Assert.Empty(receipt.Failures);
+        Assert.Equal((files.Count, ManifestOutcome.Written), (receipt.FilesUploaded, receipt.Manifest));
+        Assert.Equal(files.Keys.Append("manifest.json").Order(StringComparer.Ordinal), (await ListAsync($"{_tenant}/odd/")).Keys);
+        using var manifest = JsonDocument.Parse((await Incoming.GetBlobClient($"{_tenant}/odd/manifest.json").DownloadContentAsync()).Value.Content.ToArray());
+        var kinds = manifest.RootElement.GetProperty("objects").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("kind").GetString());
+        Assert.Equal(("other", "other", "zip", "dicom", "dicom", "other"), (kinds["empty"], kinds["random.bin"], kinds["cut.zip"], kinds["CT_small.dcm"], kinds["ExplVR_BigEndNoMeta.dcm"], kinds["README.txt"]));
+        // Every file dcmdump reads with both UIDs is counted: pydicom's own CT study is there.
+        var ct = UploadFolder.ExpectedStudies([Path.Combine(root, "CT_small.dcm")]).Single();
+        Assert.Contains(receipt.Studies, s => s.StudyInstanceUid == ct.Key);
+    }
+
     [Theory]
     [InlineData("a/b")]
     [InlineData("")]
