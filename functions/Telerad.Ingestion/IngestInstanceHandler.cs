@@ -41,6 +41,9 @@ public sealed class IngestInstanceHandler(
 
     /// <summary>The audit trail's tenant for objects whose tenant is not configured.</summary>
     private const string UnknownTenantAuditId = "unknown-tenant";
+
+    /// <summary>A manifest lists each object once (about 200 bytes each): 32 MiB is over 100,000 objects.</summary>
+    private const long MaxManifestBytes = 32L << 20;
     private readonly QuarantineWriter _quarantine = new(store, time);
 
     public async Task<IngestResult> HandleAsync(ObjectRef incoming, CancellationToken cancellationToken = default)
@@ -70,6 +73,12 @@ public sealed class IngestInstanceHandler(
 
         if (name.IsManifest)
         {
+            if (await CheckManifestAsync(incoming, name, properties.Length, cancellationToken) is { } invalid)
+            {
+                // The upload's objects are still ingested; its studies only wait for their quiet period.
+                return await RefuseAsync(incoming, name, tenant.Id, invalid, properties.ETag, cancellationToken);
+            }
+
             await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Manifest, null, cancellationToken);
             return new IngestResult(LedgerEntry.Manifest, name.ObjectId, Object: incoming);
         }
@@ -136,6 +145,36 @@ public sealed class IngestInstanceHandler(
         await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);
         return new IngestResult(outcome, name.ObjectId, Instance: new AcceptedInstance(
             tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality));
+    }
+
+    /// <summary>A manifest must parse and name the tenant and upload whose prefix it sits under: a manifest claiming
+    /// another tenant's upload is refused, not believed.</summary>
+    private async Task<Rejection?> CheckManifestAsync(ObjectRef incoming, IncomingObjectName name, long length, CancellationToken cancellationToken)
+    {
+        if (length > MaxManifestBytes)
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, $"The manifest has {length} bytes; at most {MaxManifestBytes} are accepted.");
+        }
+
+        await using var stream = await store.OpenReadAsync(incoming, cancellationToken);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        UploadManifest manifest;
+        try
+        {
+            manifest = UploadManifestJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (InvalidDataException e)
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, e.Message);
+        }
+
+        if (!string.Equals(manifest.Tenant, name.Tenant, StringComparison.Ordinal) || !string.Equals(manifest.UploadId, name.UploadId, StringComparison.Ordinal))
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, "The manifest names another tenant or upload than the prefix it was written under.");
+        }
+
+        return null;
     }
 
     private async Task<IngestResult> RefuseAsync(ObjectRef incoming, IncomingObjectName? name, string tenant, Rejection rejection, string? etag, CancellationToken cancellationToken)

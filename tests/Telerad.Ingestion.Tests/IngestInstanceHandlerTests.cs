@@ -154,11 +154,43 @@ public class IngestInstanceHandlerTests
         Assert.DoesNotContain(_store.Names, n => n.Name.Contains(".extracted", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task The_manifest_is_recognised()
+    private static byte[] Manifest(string tenant, string upload) => UploadManifestJson.Serialize(new UploadManifest
     {
-        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, "{}"u8.ToArray()));
+        Tenant = tenant,
+        UploadId = upload,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Objects = [],
+        ExpectedInstances = 1,
+        Studies = [new UploadManifestStudy("1.2.3", 1)],
+    });
+
+    [Fact]
+    public async Task A_manifest_for_its_own_upload_is_recognised()
+    {
+        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, Manifest("hospital-a", "u1")));
         Assert.Equal(LedgerEntry.Manifest, result.Outcome);
+        Assert.Null(result.Rejection);
+    }
+
+    [Theory]
+    [InlineData("not-json")]
+    [InlineData("other-format")]
+    [InlineData("other-tenant")]
+    [InlineData("other-upload")]
+    public async Task A_manifest_that_does_not_parse_or_claims_another_upload_is_quarantined(string kind)
+    {
+        var bytes = kind switch
+        {
+            "not-json" => "{ not json"u8.ToArray(),
+            "other-format" => """{"format":"something-else","version":1}"""u8.ToArray(),
+            "other-tenant" => Manifest("hospital-b", "u1"),
+            _ => Manifest("hospital-a", "u2"),
+        };
+        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, bytes));
+        Assert.Equal(LedgerEntry.Quarantined, result.Outcome);
+        Assert.Equal(RejectionCodes.ManifestInvalid, result.Rejection!.Code);
+        Assert.Equal(RejectionCodes.ManifestInvalid, Reason("hospital-a", "u1", IncomingObjectName.ManifestName).GetProperty("code").GetString());
+        Assert.Equal(bytes, _store.Bytes(new ObjectRef(Containers.Quarantine, "hospital-a/u1/" + IncomingObjectName.ManifestName)));
     }
 
     private static byte[] Without(byte[] bytes, DicomTag tag)
