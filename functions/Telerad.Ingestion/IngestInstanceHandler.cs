@@ -17,8 +17,22 @@ public sealed record AcceptedInstance(
     int Version,
     string? Modality);
 
-/// <summary>The outcome of one delivered object.</summary>
-public sealed record IngestResult(string Outcome, string ObjectId, Rejection? Rejection = null, AcceptedInstance? Instance = null, IReadOnlyList<ObjectRef>? Extracted = null, bool Redelivered = false, ObjectRef? Object = null);
+/// <summary>Which version of which instance a study must hear about (pseudonymous keys only).</summary>
+public sealed record StudyInstanceRef(string Tenant, string StudyKey, string SopKey, int Version);
+
+/// <summary>
+/// The outcome of one delivered object. <see cref="Study"/> is set for accepted and versioned instances, on
+/// redelivery too: signalling a study twice is harmless, never signalling it loses the instance.
+/// </summary>
+public sealed record IngestResult(
+    string Outcome,
+    string ObjectId,
+    Rejection? Rejection = null,
+    AcceptedInstance? Instance = null,
+    IReadOnlyList<ObjectRef>? Extracted = null,
+    bool Redelivered = false,
+    ObjectRef? Object = null,
+    StudyInstanceRef? Study = null);
 
 /// <summary>
 /// IngestInstance: decides what one object in `incoming` is. Streams it (never whole in memory), refuses what it
@@ -68,7 +82,9 @@ public sealed class IngestInstanceHandler(
 
         if (await ledger.FindAsync(tenant.Id, name.ObjectId, properties.ETag, cancellationToken) is { } done)
         {
-            return new IngestResult(done.Outcome, name.ObjectId, Redelivered: true);
+            // Decided before; the host may have stopped before it signalled the study, so say again what to signal.
+            var study = done.StudyKey is { } key && done.Detail is { } sop ? new StudyInstanceRef(tenant.Id, key, sop, done.Version) : null;
+            return new IngestResult(done.Outcome, name.ObjectId, Redelivered: true, Object: incoming, Study: study);
         }
 
         if (name.IsManifest)
@@ -141,10 +157,11 @@ public sealed class IngestInstanceHandler(
         var version = (previous?.Version ?? 0) + 1;
         await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId, incoming.Name), cancellationToken);
         var outcome = version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
-        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken);
+        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken, studyKey, version);
         await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);
-        return new IngestResult(outcome, name.ObjectId, Instance: new AcceptedInstance(
-            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality));
+        var accepted = new AcceptedInstance(
+            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality);
+        return new IngestResult(outcome, name.ObjectId, Instance: accepted, Object: incoming, Study: new StudyInstanceRef(tenant.Id, studyKey, sopKey, version));
     }
 
     /// <summary>A manifest must parse and name the tenant and upload whose prefix it sits under: a manifest claiming
@@ -190,8 +207,8 @@ public sealed class IngestInstanceHandler(
         return new IngestResult(LedgerEntry.Quarantined, objectId, rejection);
     }
 
-    private Task RecordAsync(string tenant, IncomingObjectName name, string etag, string outcome, string? detail, CancellationToken cancellationToken) =>
-        ledger.RecordAsync(tenant, new LedgerEntry(name.ObjectId, etag, outcome, detail, time.GetUtcNow()), cancellationToken);
+    private Task RecordAsync(string tenant, IncomingObjectName name, string etag, string outcome, string? detail, CancellationToken cancellationToken, string? studyKey = null, int version = 0) =>
+        ledger.RecordAsync(tenant, new LedgerEntry(name.ObjectId, etag, outcome, detail, time.GetUtcNow(), studyKey, version), cancellationToken);
 
     private Task AuditAsync(string tenant, string action, string target, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(time.GetUtcNow(), tenant, Actor, action, target, Purpose, AuditOutcome.Granted), cancellationToken);

@@ -15,7 +15,11 @@ public sealed record DeidentifiedInstance(
     string? BodyPartExamined,
     string? RequestedPriority,
     long Bytes,
-    string? OutputName);
+    string? OutputName)
+{
+    public const string Deidentified = "deidentified";
+    public const string Quarantined = "quarantined";
+}
 
 /// <summary>
 /// De-identifies one accepted instance from `incoming` into `deid/{tenant}/{study}/{series}/{sop}.dcm`,
@@ -43,7 +47,7 @@ public sealed class InstanceDeidentifier(
         {
             var rejection = new Rejection(result.Quarantine!.Code, result.Quarantine.Message);
             await _quarantine.QuarantineAsync(incoming, IncomingObjectName.TryParse(incoming.Name), rejection, cancellationToken);
-            return new DeidentifiedInstance(tenantId, string.Empty, string.Empty, string.Empty, "quarantined", rejection.Code, null, null, null, 0, null);
+            return new DeidentifiedInstance(tenantId, string.Empty, string.Empty, string.Empty, DeidentifiedInstance.Quarantined, rejection.Code, null, null, null, 0, null);
         }
 
         var output = result.Dataset!;
@@ -56,7 +60,7 @@ public sealed class InstanceDeidentifier(
             result.StudyInstanceUid!,
             result.SeriesInstanceUid!,
             result.SopInstanceUid!,
-            "deidentified",
+            DeidentifiedInstance.Deidentified,
             null,
             output.GetString(DicomTags.Modality),
             output.GetString(DicomTags.BodyPartExamined),

@@ -56,6 +56,9 @@ public class IngestInstanceHandlerTests
         var again = await Handler().HandleAsync(reference);
         Assert.True(again.Redelivered);
         Assert.Equal(LedgerEntry.Accepted, again.Outcome);
+        // The first delivery may have stopped before signalling its study: the redelivery says what to signal again.
+        Assert.Equal(new StudyInstanceRef("hospital-a", instance.StudyKey, instance.SopKey, 1), again.Study);
+        Assert.Equal(result.Study, again.Study);
         Assert.Single(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionAccepted);
     }
 
