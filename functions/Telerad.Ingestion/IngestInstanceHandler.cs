@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Auditing;
 using Telerad.Deidentification;
 
@@ -48,7 +50,8 @@ public sealed class IngestInstanceHandler(
     IInstanceRegistry registry,
     IAuditLog audit,
     IngestionOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<IngestInstanceHandler>? logger = null)
 {
     private const string Actor = "ingestion";
     private const string Purpose = "ingest";
@@ -59,8 +62,40 @@ public sealed class IngestInstanceHandler(
     /// <summary>A manifest lists each object once (about 200 bytes each): 32 MiB is over 100,000 objects.</summary>
     private const long MaxManifestBytes = 32L << 20;
     private readonly QuarantineWriter _quarantine = new(store, time);
+    private readonly ILogger _logger = logger ?? NullLogger<IngestInstanceHandler>.Instance;
 
     public async Task<IngestResult> HandleAsync(ObjectRef incoming, CancellationToken cancellationToken = default)
+    {
+        var result = await DecideAsync(incoming, cancellationToken);
+        Log(IncomingObjectName.TryParse(incoming.Name), result);
+        return result;
+    }
+
+    private void Log(IncomingObjectName? name, IngestResult result)
+    {
+        if (name is null || result.Rejection?.Code == RejectionCodes.UnknownTenant)
+        {
+            IngestionLog.UnknownTenant(_logger, result.ObjectId);
+        }
+        else if (result.Redelivered)
+        {
+            IngestionLog.Redelivered(_logger, result.ObjectId, name.Tenant, result.Outcome);
+        }
+        else if (result.Rejection is { } rejection)
+        {
+            IngestionLog.Quarantined(_logger, result.ObjectId, name.UploadId, name.Tenant, rejection.Code);
+        }
+        else if (result.Extracted is { } extracted)
+        {
+            IngestionLog.Expanded(_logger, result.ObjectId, name.UploadId, name.Tenant, extracted.Count);
+        }
+        else
+        {
+            IngestionLog.Ingested(_logger, result.ObjectId, name.UploadId, name.Tenant, result.Outcome, result.Study?.StudyKey, result.Study?.SopKey, result.Study?.Version ?? 0);
+        }
+    }
+
+    private async Task<IngestResult> DecideAsync(ObjectRef incoming, CancellationToken cancellationToken)
     {
         var name = IncomingObjectName.TryParse(incoming.Name);
         if (name is null)

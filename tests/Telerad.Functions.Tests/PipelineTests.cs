@@ -84,6 +84,22 @@ public sealed class PipelineTests(AzuriteFixture azurite) : IAsyncLifetime
             var outputs = await _pipeline.ListAsync(Containers.Deidentified, $"hospital-a/{key}/");
             Assert.True(study.Descriptor.Instances == outputs.Count(o => o.EndsWith(".dcm", StringComparison.Ordinal)), $"seed {seed}: {study.Descriptor.Folder}");
         }
+
+        // What operators see: one event per accepted instance and per published study, and no PHI anywhere in the logs
+        // (nor the uploaded names, which hospitals often build from patient data).
+        var logs = _pipeline.Logs.Entries;
+        var all = new[] { lesion, chest, normal, brain };
+        Assert.Equal(all.Sum(s => s.Descriptor.Instances), logs.Count(l => l.Event.Id == 1000 && l.Text.Contains(": accepted;", StringComparison.Ordinal)));
+        Assert.Equal(all.Sum(s => s.Descriptor.Instances), logs.Count(l => l.Event.Id == 1010));
+        Assert.All(all, s => Assert.Contains(logs, l => l.Event.Id == 2000 && l.Text.Contains(_pipeline.StudyKey("hospital-a", s.Descriptor.StudyInstanceUid), StringComparison.Ordinal)));
+        var phi = all.SelectMany(s => new[] { s.Descriptor.PatientId, s.Descriptor.AccessionNumber, s.Descriptor.StudyInstanceUid, s.Descriptor.SeriesInstanceUid, s.Descriptor.Folder }
+            .Concat(s.Descriptor.PatientName.Split('^', StringSplitOptions.RemoveEmptyEntries))
+            .Concat(s.Descriptor.Files)).Where(v => v.Length >= 4).Distinct().ToList();
+        foreach (var entry in logs)
+        {
+            var found = phi.FirstOrDefault(v => entry.Text.Contains(v, StringComparison.OrdinalIgnoreCase));
+            Assert.True(found is null, $"log event {entry.Event.Id} of {entry.Category} contains an uploaded identifier or name");
+        }
     }
 
     [Fact]

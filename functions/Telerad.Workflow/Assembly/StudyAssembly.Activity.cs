@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Storage;
 
 namespace Telerad.Workflow;
@@ -7,8 +9,15 @@ namespace Telerad.Workflow;
 /// The work behind StudyAssembly's activities, as a service: the Durable Task activity classes (Telerad.Local,
 /// tests) and the Azure Functions activity triggers both call it, so the two hosts run the same code.
 /// </summary>
-public sealed class StudyAssemblyActivities(IInstanceRegistry registry, InstanceDeidentifier deidentifier, IObjectStore store, ITenantDirectory tenants)
+public sealed class StudyAssemblyActivities(
+    IInstanceRegistry registry,
+    InstanceDeidentifier deidentifier,
+    IObjectStore store,
+    ITenantDirectory tenants,
+    ILogger<StudyAssemblyActivities>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<StudyAssemblyActivities>.Instance;
+
     /// <summary>
     /// DeidentifyInstanceV1: de-identifies the instance's current version into deid/ and records the result in the
     /// registry. Idempotent: a version already de-identified is not done again (a repeated signal, a late run
@@ -21,6 +30,7 @@ public sealed class StudyAssemblyActivities(IInstanceRegistry registry, Instance
             ?? throw new InvalidOperationException($"Instance {request.SopKey} of study {request.StudyKey} is not registered.");
         if (record.IsDone)
         {
+            WorkflowLog.AlreadyDeidentified(_logger, request.SopKey, request.StudyKey, request.Tenant, record.Version);
             return record.Result!;
         }
 
@@ -47,6 +57,7 @@ public sealed class StudyAssemblyActivities(IInstanceRegistry registry, Instance
         var json = JsonSerializer.SerializeToUtf8Bytes(summary, WorkflowJsonContext.Default.StudySummary);
         using var content = new MemoryStream(json);
         await store.WriteAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), content, new ObjectWriteOptions { ContentType = "application/json" }, cancellationToken);
+        WorkflowLog.SummaryPublished(_logger, request.StudyKey, request.Tenant, summary.Instances, summary.Series.Count, summary.LateInstances, summary.Quarantined);
         return summary;
     }
 }

@@ -23,6 +23,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         // A late run (the study completed before) reports everything it de-identifies as late.
         var reported = state?.Reported ?? input.LateRun;
         var events = 0;
+        var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
 
         while (true)
         {
@@ -62,12 +63,16 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 {
                     // Quiet, and nothing left to do: the study is complete. The summary is the registry's, so a late run
                     // (or one that found nothing new) reports the whole study, not only what it saw.
-                    return await context.CallActivityAsync<StudySummary>(
+                    var summary = await context.CallActivityAsync<StudySummary>(
                         StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+                    WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
+                    return summary;
                 }
             }
 
             context.SetCustomStatus($"processing {pending.Count}");
+            var lateNote = reported ? " (late)" : string.Empty;
+            WorkflowLog.BatchStarted(log, input.StudyKey, input.Tenant, pending.Count, lateNote);
             var batch = pending.ToList();
             await Task.WhenAll(batch.Select(p => context.CallActivityAsync<DeidentifiedInstance>(
                 StudyAssembly.DeidentifyActivityName, new DeidentifyRequest(input.Tenant, input.StudyKey, p.Key, p.Value, Late: reported), input.Retry.ToTaskOptions())));

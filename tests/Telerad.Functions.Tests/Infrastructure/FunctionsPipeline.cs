@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Telerad.Azure.Tests;
 using Telerad.Deidentification;
 using Telerad.Ingestion;
@@ -29,6 +30,9 @@ public sealed class FunctionsPipeline : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>Every log message the app wrote (formatted), to check what operators would see and that it holds no PHI.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
 
     public static async Task<FunctionsPipeline> StartAsync(AzuriteFixture azurite, params string[] tenants)
@@ -50,10 +54,12 @@ public sealed class FunctionsPipeline : IAsyncDisposable
         var pipeline = new FunctionsPipeline();
         pipeline._host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            LoggerFactory = LoggerFactory.Create(logging => logging.AddProvider(pipeline.Logs).SetMinimumLevel(LogLevel.Debug)),
             ConfigureServices = services =>
             {
                 TeleradFunctionsExtensions.AddTeleradServices(services, configuration);
                 services.AddSingleton<IDeidentificationKeyProvider>(new PerTenantKeys(pipeline)); // Key Vault stand-in
+                services.AddLogging(logging => logging.AddProvider(pipeline.Logs).SetMinimumLevel(LogLevel.Debug));
                 services.AddSingleton<IngestInstanceFunction>();
                 services.AddSingleton<StudyAssemblyFunctions>();
             },
