@@ -68,6 +68,13 @@ public sealed class IngestInstanceHandler(
     {
         var result = await DecideAsync(incoming, cancellationToken);
         Log(IncomingObjectName.TryParse(incoming.Name), result);
+        if (options.DeleteIncomingAfterProcessing && result.Outcome is LedgerEntry.Quarantined or LedgerEntry.Duplicate or LedgerEntry.Expanded)
+        {
+            // Processed for good: the quarantine holds its copy, the registry another object with the same content, or
+            // the archive's entries are objects of their own now. Accepted instances go after de-identification.
+            await store.DeleteAsync(incoming, cancellationToken);
+        }
+
         return result;
     }
 

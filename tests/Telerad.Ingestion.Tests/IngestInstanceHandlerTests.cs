@@ -157,6 +157,26 @@ public class IngestInstanceHandlerTests
         Assert.DoesNotContain(_store.Names, n => n.Name.Contains(".extracted", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Processed_objects_are_deleted_from_incoming_only_when_configured(bool delete)
+    {
+        var handler = Handler(new IngestionOptions { DeleteIncomingAfterProcessing = delete });
+        var bytes = CtSlice();
+        var accepted = Upload("a.dcm", bytes);
+        var duplicate = Upload("copy-of-a.dcm", bytes, upload: "u2");
+        var refused = Upload("notes.txt", "not dicom"u8.ToArray());
+        Assert.Equal(LedgerEntry.Accepted, (await handler.HandleAsync(accepted)).Outcome);
+        Assert.Equal(LedgerEntry.Duplicate, (await handler.HandleAsync(duplicate)).Outcome);
+        Assert.Equal(LedgerEntry.Quarantined, (await handler.HandleAsync(refused)).Outcome);
+
+        Assert.Contains(accepted, _store.Names); // accepted instances wait for their de-identification
+        Assert.Equal(!delete, _store.Names.Contains(duplicate));
+        Assert.Equal(!delete, _store.Names.Contains(refused));
+        Assert.Equal("not dicom"u8.ToArray(), _store.Bytes(new ObjectRef(Containers.Quarantine, "hospital-a/u1/notes.txt"))); // never lost
+    }
+
     private static byte[] Manifest(string tenant, string upload) => UploadManifestJson.Serialize(new UploadManifest
     {
         Tenant = tenant,

@@ -14,7 +14,8 @@ public sealed class StudyAssemblyActivities(
     InstanceDeidentifier deidentifier,
     IObjectStore store,
     ITenantDirectory tenants,
-    ILogger<StudyAssemblyActivities>? logger = null)
+    ILogger<StudyAssemblyActivities>? logger = null,
+    IngestionOptions? ingestion = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<StudyAssemblyActivities>.Instance;
 
@@ -43,7 +44,13 @@ public sealed class StudyAssemblyActivities(
             result = result with { StudyKey = request.StudyKey, SopKey = request.SopKey };
         }
 
-        await registry.SaveResultAsync(request.Tenant, request.StudyKey, request.SopKey, record.Version, result, request.Late, cancellationToken);
+        var saved = await registry.SaveResultAsync(request.Tenant, request.StudyKey, request.SopKey, record.Version, result, request.Late, cancellationToken);
+        if (saved && ingestion?.DeleteIncomingAfterProcessing == true)
+        {
+            // Only after the result is recorded: a retry then finds the version done and never needs the original.
+            await store.DeleteAsync(new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        }
+
         return result;
     }
 
