@@ -133,7 +133,15 @@ public sealed class FunctionsPipeline : IAsyncDisposable
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"study {studyKey} of {tenant} was not de-identified with {instances} instances in time");
+            if (DateTime.UtcNow >= deadline)
+            {
+                // Say where the study stands, so a failure on CI can be understood from its log alone.
+                var state = await _host.Client.GetInstanceAsync(StudyAssembly.InstanceId(tenant, studyKey), getInputsAndOutputs: true);
+                var registry = await Services.GetRequiredService<IInstanceRegistry>().ListInstancesAsync(tenant, studyKey);
+                Assert.Fail($"study {studyKey} of {tenant} was not de-identified with {instances} instances in time; orchestration "
+                    + $"{state?.RuntimeStatus} '{state?.SerializedCustomStatus}' input {state?.SerializedInput}; registry {registry.Count} instances, {registry.Count(r => r.IsDone)} done");
+            }
+
             await Task.Delay(100);
         }
     }
