@@ -1,0 +1,75 @@
+namespace Telerad.Triage.Tests;
+
+/// <summary>
+/// The preprocessing rules of docs/models.md on a frame small enough to work out by hand (every expected number below
+/// is derived in the comments, not taken from the code).
+/// </summary>
+public sealed class SlicePreprocessorTests
+{
+    // Stored values of a 4x5 frame; with Rescale Slope 2 and Intercept -100 they become the HU in the comments.
+    private static readonly short[] Stored =
+    [
+        50, 60, 70, 80, 90,    // HU   0,  20, 40,  60,  80 -> window [0, 80] / 80: 0,    .25, .5,   .75, 1
+        40, 100, 50, 45, 200,  // HU -20, 100,  0, -10, 300 ->                      0,    1,   0,    0,   1
+        75, 75, 75, 75, 75,    // HU  50 everywhere          ->                      .625 each
+        55, 55, 55, 95, 95,    // HU  10,  10, 10,  90,  90 ->                      .125, .125, .125, 1,  1
+    ];
+
+    // Output 2x2: rows 0-1 -> 0, rows 2-3 -> 1; columns floor(j * 2 / 5): j = 0, 1, 2 -> 0 and j = 3, 4 -> 1.
+    //   (0,0) = (0 + .25 + .5 + 0 + 1 + 0) / 6  = 1.75 / 6 = 0.2916667
+    //   (0,1) = (.75 + 1 + 0 + 1) / 4           = 0.6875
+    //   (1,0) = (3 * .625 + 3 * .125) / 6       = 0.375
+    //   (1,1) = (2 * .625 + 1 + 1) / 4          = 0.8125
+    private static readonly float[] Windowed = [0.2916667f, 0.6875f, 0.375f, 0.8125f];
+
+    private static PixelFrame Frame(short[] values, int rows, int columns, int samples = 1, string photometric = "MONOCHROME2")
+    {
+        var bytes = new byte[values.Length * 2];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return new PixelFrame(rows, columns, samples, PixelSampleType.Int16, 16, photometric, bytes);
+    }
+
+    private static ModelPreprocessing Settings(ModelWindow? window, ModelNormalisation? normalise = null, bool lut = true) =>
+        new() { ModalityLut = lut, Window = window, Resample = new ModelResample(2, 2), Normalise = normalise ?? new ModelNormalisation() };
+
+    private static float[] Run(ModelPreprocessing settings)
+    {
+        var plane = new float[4];
+        new SlicePreprocessor(settings).Process(Frame(Stored, 4, 5), ModalityLut.Rescale(2, -100), plane);
+        return plane;
+    }
+
+    [Fact]
+    public void Modality_lut_then_window_then_area_resampling()
+    {
+        Assert.Equal(Windowed, Run(Settings(new ModelWindow(40, 80))), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void Normalisation_comes_last()
+    {
+        // (v - 0.5) / 0.25: -0.8333333, 0.75, -0.5, 1.25
+        Assert.Equal([-0.8333333f, 0.75f, -0.5f, 1.25f], Run(Settings(new ModelWindow(40, 80), new ModelNormalisation(0.5, 0.25))), (a, b) => Math.Abs(a - b) < 1e-5);
+    }
+
+    [Fact]
+    public void Without_window_or_lut_the_stored_values_are_averaged()
+    {
+        // (0,0) = (50 + 60 + 70 + 40 + 100 + 50) / 6 = 61.666667; (1,1) = (75 + 75 + 95 + 95) / 4 = 85
+        var plane = Run(Settings(window: null, lut: false));
+        Assert.Equal(61.666667f, plane[0], 4);
+        Assert.Equal(85f, plane[3], 4);
+    }
+
+    [Fact]
+    public void A_frame_smaller_than_the_input_or_in_colour_is_refused_as_unsupported()
+    {
+        var preprocessor = new SlicePreprocessor(Settings(new ModelWindow(40, 80)) with { Resample = new ModelResample(8, 8) });
+        var small = Assert.Throws<PixelDecodeException>(() => preprocessor.Process(Frame(Stored, 4, 5), ModalityLut.Identity, new float[64]));
+        Assert.Contains("smaller than the model's input", small.Message, StringComparison.Ordinal);
+        Assert.Equal(PixelDecodeFailure.Unsupported, small.Failure);
+
+        var rgb = Assert.Throws<PixelDecodeException>(() => new SlicePreprocessor(Settings(null)).Process(Frame(new short[60], 4, 5, samples: 3, photometric: "RGB"), ModalityLut.Identity, new float[4]));
+        Assert.Contains("greyscale", rgb.Message, StringComparison.Ordinal);
+    }
+}
