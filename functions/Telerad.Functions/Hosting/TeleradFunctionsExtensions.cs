@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telerad.Auditing;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Triage;
 
 namespace Telerad.Functions;
 
@@ -55,7 +56,22 @@ public static class TeleradFunctionsExtensions
         services.AddSingleton<ManifestHandler>();
         services.AddSingleton<InstanceDeidentifier>();
         services.AddSingleton<StudyAssemblyActivities>();
+        AddTriage(services, configuration);
         return services;
+    }
+
+    /// <summary>The triage engine over the models container (or a folder, when Triage:ModelFolder is set).</summary>
+    private static void AddTriage(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(FunctionSettings.TriageSection).Get<TriageOptions>() ?? new TriageOptions();
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton<IModelStore>(sp => configuration[FunctionSettings.TriageModelFolder] is { Length: > 0 } folder
+            ? new FolderModelStore(folder)
+            : new ObjectStoreModelStore(sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<TriageEngine>();
+        services.AddSingleton<StudyTriageActivities>();
     }
 
     /// <summary>One de-identifier per tenant (its profile and keys), built on first use.</summary>
