@@ -76,6 +76,41 @@ public sealed class ModelManifestTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Omitted_optional_fields_take_their_documented_defaults()
+    {
+        var json = $$"""
+            {
+              "format": "telerad-model-manifest", "formatVersion": 1, "id": "m", "version": "1", "file": "model.onnx",
+              "sha256": "{{ValidSha}}", "intendedUse": "u", "disclaimer": "d",
+              "appliesTo": { "modalities": ["CT"] },
+              "preprocessing": { "resample": { "rows": 8, "columns": 8 } },
+              "input": { "name": "slices", "shape": [-1, 1, 8, 8] },
+              "output": { "name": "probability", "shape": [-1, 1], "kind": "per-slice-probability" },
+              "findings": [ { "id": "f", "label": "F", "outputIndex": 0, "threshold": 0.5, "critical": true, "aggregation": { "method": "max" } } ]
+            }
+            """;
+        var m = ModelManifestJson.Parse(Encoding.UTF8.GetBytes(json));
+
+        Assert.True(m.Preprocessing.ModalityLut);
+        Assert.Null(m.Preprocessing.Window);
+        Assert.Equal(ModelResample.Area, m.Preprocessing.Resample.Method);
+        Assert.Equal(new ModelNormalisation(0, 1), m.Preprocessing.Normalise);
+        Assert.Equal(1, m.Preprocessing.Channels);
+        Assert.Equal(0, m.Preprocessing.MaxSlices);
+        Assert.Empty(m.AppliesTo.BodyParts);
+        Assert.Equal(1, m.AppliesTo.MinSlices);
+    }
+
+    [Theory]
+    [InlineData("{\"format\": \"telerad-model-manifest\", \"id\": \"m\"}")]
+    [InlineData("{\"id\": \"m\", \"appliesTo\": null}")]
+    public void A_missing_required_field_is_refused_not_a_crash(string json)
+    {
+        var e = Assert.Throws<ModelManifestException>(() => ModelManifestJson.Parse(Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("not valid JSON for this format", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"id\": \"x\"}")]

@@ -46,6 +46,35 @@ public sealed class SlicePreprocessorTests
     }
 
     [Fact]
+    public void Thirty_two_bit_and_float_frames_give_the_same_numbers()
+    {
+        var settings = Settings(new ModelWindow(40, 80));
+        var ints = new byte[Stored.Length * 4];
+        Buffer.BlockCopy(Stored.Select(v => (int)v).ToArray(), 0, ints, 0, ints.Length);
+        var floats = new byte[Stored.Length * 4];
+        Buffer.BlockCopy(Stored.Select(v => (float)v).ToArray(), 0, floats, 0, floats.Length);
+        foreach (var frame in new[] { new PixelFrame(4, 5, 1, PixelSampleType.Int32, 32, "MONOCHROME2", ints), new PixelFrame(4, 5, 1, PixelSampleType.Float32, 32, "MONOCHROME2", floats) })
+        {
+            var plane = new float[4];
+            new SlicePreprocessor(settings).Process(frame, ModalityLut.Rescale(2, -100), plane);
+            Assert.Equal(Windowed, plane, (a, b) => Math.Abs(a - b) < 1e-6);
+        }
+    }
+
+    [Fact]
+    public void A_different_rescale_on_the_next_slice_is_not_served_from_the_previous_table()
+    {
+        var preprocessor = new SlicePreprocessor(Settings(new ModelWindow(40, 80)));
+        var first = new float[4];
+        var second = new float[4];
+        preprocessor.Process(Frame(Stored, 4, 5), ModalityLut.Rescale(2, -100), first);
+        preprocessor.Process(Frame(Stored, 4, 5), ModalityLut.Rescale(2, -60), second); // 40 HU higher everywhere
+
+        Assert.Equal(Windowed, first, (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.NotEqual(first[0], second[0]);
+    }
+
+    [Fact]
     public void Normalisation_comes_last()
     {
         // (v - 0.5) / 0.25: -0.8333333, 0.75, -0.5, 1.25

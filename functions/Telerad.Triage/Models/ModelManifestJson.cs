@@ -6,12 +6,25 @@ namespace Telerad.Triage;
 /// <summary>Reads a model manifest and refuses, with the reason, one that the engine could not run faithfully.</summary>
 public static class ModelManifestJson
 {
+    /// <summary>
+    /// Reflection-based on purpose: the source generator sets every init-only property in one object initializer, so
+    /// an omitted optional field would become null or 0 instead of its documented default (modalityLut true,
+    /// channels 1, normalise mean 0 std 1).
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadOptions = new(JsonSerializerDefaults.Web)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
     public static ModelManifest Parse(ReadOnlySpan<byte> json)
     {
         ModelManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize(json, ModelManifestJsonContext.Default.ModelManifest);
+            manifest = JsonSerializer.Deserialize<ModelManifest>(json, ReadOptions);
         }
         catch (JsonException e)
         {
