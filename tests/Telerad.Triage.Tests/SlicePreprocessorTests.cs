@@ -74,6 +74,29 @@ public sealed class SlicePreprocessorTests
         Assert.NotEqual(first[0], second[0]);
     }
 
+    [Theory]
+    [InlineData(PixelSampleType.Int16, 0)]
+    [InlineData(PixelSampleType.UInt16, 1024)]
+    [InlineData(PixelSampleType.UInt8, 100)]
+    public void Wide_rows_take_the_vectorised_path_and_give_the_same_numbers(PixelSampleType type, int offset)
+    {
+        // 3 rows x 40 columns into 1 x 5: bins of 8 columns, each bin one HU value: 0, 80, 40, -100, 20
+        // -> windowed 0, 1, .5, 0 (clipped), .25. Stored = HU + offset, undone by Rescale Intercept -offset.
+        int[] hu = [0, 80, 40, -100, 20];
+        var stored = Enumerable.Range(0, 3 * 40).Select(i => hu[(i % 40) / 8] + offset).ToArray();
+        var bytes = type switch
+        {
+            PixelSampleType.UInt8 => stored.Select(v => (byte)v).ToArray(),
+            PixelSampleType.UInt16 => stored.SelectMany(v => BitConverter.GetBytes((ushort)v)).ToArray(),
+            _ => stored.SelectMany(v => BitConverter.GetBytes((short)v)).ToArray(),
+        };
+        var plane = new float[5];
+        var settings = new ModelPreprocessing { Window = new ModelWindow(40, 80), Resample = new ModelResample(1, 5) };
+        new SlicePreprocessor(settings).Process(new PixelFrame(3, 40, 1, type, type == PixelSampleType.UInt8 ? 8 : 16, "MONOCHROME2", bytes), ModalityLut.Rescale(1, -offset), plane);
+
+        Assert.Equal([0f, 1f, 0.5f, 0f, 0.25f], plane, (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
     [Fact]
     public void Normalisation_comes_last()
     {
