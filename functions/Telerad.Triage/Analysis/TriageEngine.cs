@@ -123,42 +123,58 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
         var frames = slices.SelectMany(s => Enumerable.Range(0, s.Frames).Select(f => (Slice: s, Frame: f))).ToList();
         frames = Sample(frames, manifest.Preprocessing.MaxSlices);
 
-        var clock = Stopwatch.StartNew();
         var planes = new float[frames.Count * preprocessor.PlaneLength];
-        await Parallel.ForEachAsync(
-            frames.Select((f, index) => (f.Slice, f.Frame, Index: index)).GroupBy(f => f.Slice),
-            new ParallelOptions { MaxDegreeOfParallelism = options.PreprocessParallelism, CancellationToken = cancellationToken },
-            async (instance, ct) =>
-            {
-                await using var stream = await instance.Key.Source.OpenAsync(ct);
-                using var file = DicomFile.Read(stream, leaveOpen: true);
-                var pixels = DicomPixelData.Create(file);
-                foreach (var (_, frame, index) in instance)
-                {
-                    var decoded = pixels.TryDecodeFrame(frame);
-                    if (!decoded.Success)
-                    {
-                        throw new PixelDecodeException($"{instance.Key.Source.Name}: pixel data not decodable ({decoded.Failure}): {decoded.Reason}", decoded.Failure);
-                    }
-
-                    preprocessor.Process(decoded.Frame!, ModalityLut.FromDataset(file.Dataset, frame), planes.AsSpan(index * preprocessor.PlaneLength, preprocessor.PlaneLength));
-                }
-            });
-        var preprocessMs = clock.ElapsedMilliseconds;
-
-        clock.Restart();
-        var input = StackChannels(planes, frames.Count, preprocessor.PlaneLength, manifest.Preprocessing.Channels);
         var findingsPerSlice = manifest.Output.Shape[1];
         var probabilities = new float[frames.Count * findingsPerSlice];
-        var perSlice = input.Length / frames.Count;
-        for (var start = 0; start < frames.Count; start += options.BatchSize)
+        var channels = manifest.Preprocessing.Channels;
+        long preprocessMs = 0, inferenceMs = 0;
+        void Infer(float[] input, int start, int count)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(options.BatchSize, frames.Count - start);
+            var timer = Stopwatch.StartNew();
+            var perSlice = input.Length / frames.Count;
             model.Run(input.AsMemory(start * perSlice, count * perSlice), count).CopyTo(probabilities, start * findingsPerSlice);
+            Interlocked.Add(ref inferenceMs, timer.ElapsedMilliseconds);
         }
 
-        var inferenceMs = clock.ElapsedMilliseconds;
+        // One slice per instance and no neighbours stacked (the usual CT series): batch k runs through the model while
+        // batch k + 1 is read and preprocessed. Otherwise every slice is preprocessed first (a multi-frame file is read
+        // once; stacked channels need their neighbours), then the batches run.
+        var pipelined = channels == 1 && slices.All(s => s.Frames == 1);
+        var chunk = pipelined ? options.BatchSize : frames.Count;
+        var running = Task.CompletedTask;
+        try
+        {
+            for (var start = 0; start < frames.Count; start += chunk)
+            {
+                var count = Math.Min(chunk, frames.Count - start);
+                var timer = Stopwatch.StartNew();
+                await PreprocessAsync(preprocessor, frames, start, count, planes, cancellationToken);
+                preprocessMs += timer.ElapsedMilliseconds;
+                if (pipelined)
+                {
+                    await running;
+                    var (batchStart, batchCount) = (start, count);
+                    running = Task.Run(() => Infer(planes, batchStart, batchCount), cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            // Never leave a batch running behind a slice that failed to decode.
+            await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await running;
+        if (!pipelined)
+        {
+            var input = StackChannels(planes, frames.Count, preprocessor.PlaneLength, channels);
+            for (var start = 0; start < frames.Count; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Infer(input, start, Math.Min(options.BatchSize, frames.Count - start));
+            }
+        }
+
         var findings = manifest.Findings.Select(f =>
         {
             var column = Enumerable.Range(0, frames.Count).Select(i => probabilities[(i * findingsPerSlice) + f.OutputIndex]).ToArray();
@@ -190,6 +206,30 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
             PreprocessMs = preprocessMs,
             InferenceMs = inferenceMs,
         };
+    }
+
+    /// <summary>Reads, decodes and preprocesses frames [start, start + count) into their planes, instances in parallel.</summary>
+    private async Task PreprocessAsync(SlicePreprocessor preprocessor, List<(SliceHeader Slice, int Frame)> frames, int start, int count, float[] planes, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(
+            Enumerable.Range(start, count).Select(index => (frames[index].Slice, frames[index].Frame, Index: index)).GroupBy(f => f.Slice),
+            new ParallelOptions { MaxDegreeOfParallelism = options.PreprocessParallelism, CancellationToken = cancellationToken },
+            async (instance, ct) =>
+            {
+                await using var stream = await instance.Key.Source.OpenAsync(ct);
+                using var file = DicomFile.Read(stream, leaveOpen: true);
+                var pixels = DicomPixelData.Create(file);
+                foreach (var (_, frame, index) in instance)
+                {
+                    var decoded = pixels.TryDecodeFrame(frame);
+                    if (!decoded.Success)
+                    {
+                        throw new PixelDecodeException($"{instance.Key.Source.Name}: pixel data not decodable ({decoded.Failure}): {decoded.Reason}", decoded.Failure);
+                    }
+
+                    preprocessor.Process(decoded.Frame!, ModalityLut.FromDataset(file.Dataset, frame), planes.AsSpan(index * preprocessor.PlaneLength, preprocessor.PlaneLength));
+                }
+            });
     }
 
     /// <summary>At most <paramref name="max"/> slices, evenly spaced, first and last included; 0 keeps all.</summary>
