@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Telerad.Notifications;
+
+/// <summary>
+/// One message of the notification contract (version <see cref="SchemaVersion"/>; docs/notifications.md). Ids,
+/// pseudonymous study keys, priorities, deadlines and signed links only: never PHI. Where it goes is decided by
+/// <see cref="Topic"/>; who reads it by the application properties subscriptions filter on.
+/// </summary>
+public sealed record Notification
+{
+    public const int SchemaVersion = 1;
+
+    public int Version { get; init; } = SchemaVersion;
+
+    /// <summary>Deterministic (see <see cref="DeterministicId"/>): the same event sent twice has the same id, so the
+    /// broker's duplicate detection drops the second.</summary>
+    public required string MessageId { get; init; }
+
+    public required string Topic { get; init; }
+
+    /// <summary>What happened; one of <see cref="NotificationKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    public required string Tenant { get; init; }
+
+    /// <summary>The study's pseudonymous key (its de-identified Study Instance UID): the session and partition key.</summary>
+    public required string StudyKey { get; init; }
+
+    /// <summary>The radiologist addressed (radiologist notifications), or null (operations alerts).</summary>
+    public string? RadiologistId { get; init; }
+
+    public string? Priority { get; init; }
+
+    public DateTimeOffset? DeadlineUtc { get; init; }
+
+    public required DateTimeOffset CreatedUtc { get; init; }
+
+    /// <summary>Why, for people: e.g. "no eligible radiologist: 3 off shift, 1 at capacity". No PHI.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Signed links (viewer, accept, decline), by name.</summary>
+    public IReadOnlyDictionary<string, string> Links { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// An id derived from what identifies the event: kind, tenant, study, recipient and an occurrence (e.g. the
+    /// assignment number or reminder count). 32 hex digits of SHA-256: within Service Bus's 128-character limit.
+    /// </summary>
+    public static string DeterministicId(string kind, string tenant, string studyKey, string? recipient, string occurrence)
+    {
+        var key = string.Join('\u001f', "telerad-notification-v1", kind, tenant, studyKey, recipient ?? string.Empty, occurrence);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
+    }
+}
+
+/// <summary>The two topics of the contract.</summary>
+public static class NotificationTopics
+{
+    public const string Radiologists = "radiologist-notifications";
+    public const string Operations = "operations-alerts";
+}
+
+/// <summary>The kinds of message, by topic.</summary>
+public static class NotificationKinds
+{
+    // radiologist-notifications
+    public const string AssignmentOffered = "assignment-offered";
+    public const string Reminder = "reminder";
+    public const string AssignmentWithdrawn = "assignment-withdrawn";
+    public const string SlaWarning = "sla-warning";
+
+    // operations-alerts
+    public const string NoEligibleRadiologist = "no-eligible-radiologist";
+    public const string SlaBreached = "sla-breached";
+    public const string ReassignedAfterSilence = "reassigned-after-silence";
+    public const string DeliveryFailed = "delivery-failed";
+    public const string CriticalResultUnacknowledged = "critical-result-unacknowledged";
+
+    public static string TopicOf(string kind) => kind switch
+    {
+        AssignmentOffered or Reminder or AssignmentWithdrawn or SlaWarning => NotificationTopics.Radiologists,
+        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged => NotificationTopics.Operations,
+        _ => throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind)),
+    };
+}
+
+/// <summary>
+/// Sends notifications: Service Bus topics in Azure, Azurite queues with an outbox table locally. Publishing the same
+/// <see cref="Notification.MessageId"/> twice delivers it once (activities are retried; messages must not double).
+/// </summary>
+public interface INotificationPublisher
+{
+    Task PublishAsync(Notification notification, CancellationToken cancellationToken = default);
+}
