@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -7,7 +6,6 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Telerad.Auditing;
 using Telerad.Azure;
 using Telerad.Deidentification;
 
@@ -41,28 +39,13 @@ public static class TeleradFunctionsExtensions
         services.AddSingleton<TokenCredential>(_ => Credential(configuration));
         services.AddSingleton(sp => BlobService(configuration, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => TableService(configuration, sp.GetRequiredService<TokenCredential>()));
-        services.AddSingleton<IObjectStore>(sp => new BlobObjectStore(sp.GetRequiredService<BlobServiceClient>()));
-        services.AddSingleton(sp => new TableIngestionState(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<IIngestionLedger>(sp => sp.GetRequiredService<TableIngestionState>());
-        services.AddSingleton<IInstanceRegistry>(sp => sp.GetRequiredService<TableIngestionState>());
-        services.AddSingleton<IAuditLog>(sp => new AppendBlobAuditLog(sp.GetRequiredService<IObjectStore>()));
         services.AddSingleton<IDeidentificationKeyProvider>(sp => new KeyVaultKeyProvider(
             new SecretClient(new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
-        services.AddSingleton<IReidentificationStore>(sp => new TableReidentificationStore(
-            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IDeidentificationKeyProvider>(), sp.GetRequiredService<IAuditLog>()));
-        services.AddSingleton(sp => Deidentifiers(sp.GetRequiredService<IDeidentificationKeyProvider>()));
-        services.AddSingleton<IngestInstanceHandler>();
-        services.AddSingleton<ManifestHandler>();
-        services.AddSingleton<InstanceDeidentifier>();
-        services.AddSingleton<StudyAssemblyActivities>();
-        return services;
-    }
 
-    /// <summary>One de-identifier per tenant (its profile and keys), built on first use.</summary>
-    private static Func<TenantSettings, Deidentifier> Deidentifiers(IDeidentificationKeyProvider keys)
-    {
-        var cache = new ConcurrentDictionary<string, Deidentifier>(StringComparer.Ordinal);
-        return tenant => cache.GetOrAdd(tenant.Id, _ => new Deidentifier(DeidentificationProfileJson.Load(tenant.DeidentificationProfile), keys.GetKeys(tenant.Id)));
+        // The same storage adapters and pipeline services as Telerad.Local.
+        services.AddTeleradAzureStorage();
+        services.AddTeleradPipeline();
+        return services;
     }
 
     private static TokenCredential Credential(IConfiguration configuration) =>

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Telerad.Local;
+
+/// <summary>
+/// An Azurite that Telerad.Local started and owns: persistent (its data under one folder), on fixed loopback ports,
+/// stopped with SIGTERM (so it saves its databases) when Telerad.Local stops. If Telerad.Local dies without stopping
+/// it (kill -9), the kernel sends Azurite SIGTERM too: it is started through `setpriv --pdeathsig TERM` from a
+/// thread that lives as long as the process (the parent-death signal follows the thread that forked).
+/// Flags: ../shared/ENVIRONMENT.md (--skipApiVersionCheck for current SDKs, --disableTelemetry to stay offline).
+/// </summary>
+public sealed partial class AzuriteProcess : IAsyncDisposable
+{
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Azurite's fixed, publicly documented development key: it opens nothing but the emulator.</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private const string SetPriv = "/usr/bin/setpriv";
+    private const int SigTerm = 15;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PortWait = TimeSpan.FromSeconds(20);
+
+    private readonly Process _process;
+    private readonly ManualResetEventSlim _release;
+    private readonly StringBuilder _output;
+
+    private AzuriteProcess(Process process, ManualResetEventSlim release, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        _release = release;
+        _output = output;
+        ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
+    }
+
+    public string ConnectionString { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
+        string.Create(CultureInfo.InvariantCulture, $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};") +
+        string.Create(CultureInfo.InvariantCulture, $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};");
+
+    public static async Task<AzuriteProcess> StartAsync(string binary, string location, int blobPort, int queuePort, int tablePort, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(location);
+        int[] ports = [blobPort, queuePort, tablePort];
+
+        // An Azurite of a Telerad.Local that was just killed gets SIGTERM and needs a moment to save and let go of its ports.
+        var deadline = DateTime.UtcNow + PortWait;
+        while (ports.FirstOrDefault(p => !IsFree(p)) is var busy && busy != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new LocalStartException($"Port {busy} on 127.0.0.1 is in use, so Azurite cannot start there. Is Telerad.Local (or another Azurite) already running? Stop it, pick other ports (--blob-port, --queue-port, --table-port), or connect to it with --storage.");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        var output = new StringBuilder();
+        var release = new ManualResetEventSlim();
+        var process = await LaunchAsync(Arguments(binary, location, blobPort, queuePort, tablePort), output, release);
+        var azurite = new AzuriteProcess(process, release, output, blobPort, queuePort, tablePort);
+        try
+        {
+            await azurite.WaitUntilAnsweringAsync(ports, cancellationToken);
+            return azurite;
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _ = Kill(_process.Id, SigTerm); // Azurite saves its databases on SIGTERM
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await _process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync(CancellationToken.None);
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _release.Set();
+            _process.Dispose();
+            _release.Dispose();
+        }
+    }
+
+    private static List<string> Arguments(string binary, string location, int blobPort, int queuePort, int tablePort)
+    {
+        var arguments = new List<string>();
+        if (File.Exists(SetPriv))
+        {
+            arguments.AddRange([SetPriv, "--pdeathsig", "TERM", "--"]);
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        arguments.AddRange([
+            binary, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", location,
+            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(c),
+            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(c),
+            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(c),
+        ]);
+        return arguments;
+    }
+
+    /// <summary>Starts the process from a dedicated thread that stays alive until <paramref name="release"/> is set.</summary>
+    private static Task<Process> LaunchAsync(List<string> arguments, StringBuilder output, ManualResetEventSlim release)
+    {
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var info = new ProcessStartInfo(arguments[0])
+                {
+                    UseShellExecute = false,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    WorkingDirectory = Path.GetTempPath(),
+                };
+                foreach (var argument in arguments.Skip(1))
+                {
+                    info.ArgumentList.Add(argument);
+                }
+
+                var process = new Process { StartInfo = info };
+                process.OutputDataReceived += (_, e) => Capture(output, e.Data);
+                process.ErrorDataReceived += (_, e) => Capture(output, e.Data);
+                process.Start();
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                started.SetResult(process);
+            }
+            catch (Exception ex)
+            {
+                started.SetException(new LocalStartException($"Azurite did not start: {ex.Message}", ex));
+                return;
+            }
+
+            release.Wait();
+        })
+        {
+            IsBackground = true,
+            Name = "azurite-parent",
+        };
+        thread.Start();
+        return started.Task;
+    }
+
+    private async Task WaitUntilAnsweringAsync(int[] ports, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (_process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    string captured;
+                    lock (_output)
+                    {
+                        captured = _output.ToString();
+                    }
+
+                    throw new LocalStartException($"Azurite did not start on 127.0.0.1:{port}. Its output:\n{captured}");
+                }
+
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                    break;
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(50, cancellationToken);
+                }
+            }
+        }
+
+        // Listening is not yet answering: one real request (any HTTP answer will do) before anything else uses it. Its own
+        // client, disposed at once: an idle keep-alive connection would hold up Azurite's shutdown.
+        using var http = new HttpClient();
+        using var answer = await http.GetAsync(new Uri($"http://127.0.0.1:{ports[2].ToString(CultureInfo.InvariantCulture)}/{AccountName}/Tables"), cancellationToken);
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static void Capture(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            if (output.Length < 64 * 1024)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
