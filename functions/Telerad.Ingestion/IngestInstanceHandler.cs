@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Auditing;
 using Telerad.Deidentification;
 
@@ -17,8 +19,22 @@ public sealed record AcceptedInstance(
     int Version,
     string? Modality);
 
-/// <summary>The outcome of one delivered object.</summary>
-public sealed record IngestResult(string Outcome, string ObjectId, Rejection? Rejection = null, AcceptedInstance? Instance = null, IReadOnlyList<ObjectRef>? Extracted = null, bool Redelivered = false, ObjectRef? Object = null);
+/// <summary>Which version of which instance a study must hear about (pseudonymous keys only).</summary>
+public sealed record StudyInstanceRef(string Tenant, string StudyKey, string SopKey, int Version);
+
+/// <summary>
+/// The outcome of one delivered object. <see cref="Study"/> is set for accepted and versioned instances, on
+/// redelivery too: signalling a study twice is harmless, never signalling it loses the instance.
+/// </summary>
+public sealed record IngestResult(
+    string Outcome,
+    string ObjectId,
+    Rejection? Rejection = null,
+    AcceptedInstance? Instance = null,
+    IReadOnlyList<ObjectRef>? Extracted = null,
+    bool Redelivered = false,
+    ObjectRef? Object = null,
+    StudyInstanceRef? Study = null);
 
 /// <summary>
 /// IngestInstance: decides what one object in `incoming` is. Streams it (never whole in memory), refuses what it
@@ -34,16 +50,59 @@ public sealed class IngestInstanceHandler(
     IInstanceRegistry registry,
     IAuditLog audit,
     IngestionOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<IngestInstanceHandler>? logger = null)
 {
     private const string Actor = "ingestion";
     private const string Purpose = "ingest";
 
     /// <summary>The audit trail's tenant for objects whose tenant is not configured.</summary>
     private const string UnknownTenantAuditId = "unknown-tenant";
+
+    /// <summary>A manifest lists each object once (about 200 bytes each): 32 MiB is over 100,000 objects.</summary>
+    private const long MaxManifestBytes = 32L << 20;
     private readonly QuarantineWriter _quarantine = new(store, time);
+    private readonly ILogger _logger = logger ?? NullLogger<IngestInstanceHandler>.Instance;
 
     public async Task<IngestResult> HandleAsync(ObjectRef incoming, CancellationToken cancellationToken = default)
+    {
+        var result = await DecideAsync(incoming, cancellationToken);
+        Log(IncomingObjectName.TryParse(incoming.Name), result);
+        if (options.DeleteIncomingAfterProcessing && result.Outcome is LedgerEntry.Quarantined or LedgerEntry.Duplicate or LedgerEntry.Expanded)
+        {
+            // Processed for good: the quarantine holds its copy, the registry another object with the same content, or
+            // the archive's entries are objects of their own now. Accepted instances go after de-identification.
+            await store.DeleteAsync(incoming, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private void Log(IncomingObjectName? name, IngestResult result)
+    {
+        if (name is null || result.Rejection?.Code == RejectionCodes.UnknownTenant)
+        {
+            IngestionLog.UnknownTenant(_logger, result.ObjectId);
+        }
+        else if (result.Redelivered)
+        {
+            IngestionLog.Redelivered(_logger, result.ObjectId, name.Tenant, result.Outcome);
+        }
+        else if (result.Rejection is { } rejection)
+        {
+            IngestionLog.Quarantined(_logger, result.ObjectId, name.UploadId, name.Tenant, rejection.Code);
+        }
+        else if (result.Extracted is { } extracted)
+        {
+            IngestionLog.Expanded(_logger, result.ObjectId, name.UploadId, name.Tenant, extracted.Count);
+        }
+        else
+        {
+            IngestionLog.Ingested(_logger, result.ObjectId, name.UploadId, name.Tenant, result.Outcome, result.Study?.StudyKey, result.Study?.SopKey, result.Study?.Version ?? 0);
+        }
+    }
+
+    private async Task<IngestResult> DecideAsync(ObjectRef incoming, CancellationToken cancellationToken)
     {
         var name = IncomingObjectName.TryParse(incoming.Name);
         if (name is null)
@@ -65,11 +124,19 @@ public sealed class IngestInstanceHandler(
 
         if (await ledger.FindAsync(tenant.Id, name.ObjectId, properties.ETag, cancellationToken) is { } done)
         {
-            return new IngestResult(done.Outcome, name.ObjectId, Redelivered: true);
+            // Decided before; the host may have stopped before it signalled the study, so say again what to signal.
+            var study = done.StudyKey is { } key && done.Detail is { } sop ? new StudyInstanceRef(tenant.Id, key, sop, done.Version) : null;
+            return new IngestResult(done.Outcome, name.ObjectId, Redelivered: true, Object: incoming, Study: study);
         }
 
         if (name.IsManifest)
         {
+            if (await CheckManifestAsync(incoming, name, properties.Length, cancellationToken) is { } invalid)
+            {
+                // The upload's objects are still ingested; its studies only wait for their quiet period.
+                return await RefuseAsync(incoming, name, tenant.Id, invalid, properties.ETag, cancellationToken);
+            }
+
             await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Manifest, null, cancellationToken);
             return new IngestResult(LedgerEntry.Manifest, name.ObjectId, Object: incoming);
         }
@@ -132,10 +199,41 @@ public sealed class IngestInstanceHandler(
         var version = (previous?.Version ?? 0) + 1;
         await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId, incoming.Name), cancellationToken);
         var outcome = version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
-        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken);
+        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken, studyKey, version);
         await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);
-        return new IngestResult(outcome, name.ObjectId, Instance: new AcceptedInstance(
-            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality));
+        var accepted = new AcceptedInstance(
+            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality);
+        return new IngestResult(outcome, name.ObjectId, Instance: accepted, Object: incoming, Study: new StudyInstanceRef(tenant.Id, studyKey, sopKey, version));
+    }
+
+    /// <summary>A manifest must parse and name the tenant and upload whose prefix it sits under: a manifest claiming
+    /// another tenant's upload is refused, not believed.</summary>
+    private async Task<Rejection?> CheckManifestAsync(ObjectRef incoming, IncomingObjectName name, long length, CancellationToken cancellationToken)
+    {
+        if (length > MaxManifestBytes)
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, $"The manifest has {length} bytes; at most {MaxManifestBytes} are accepted.");
+        }
+
+        await using var stream = await store.OpenReadAsync(incoming, cancellationToken);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        UploadManifest manifest;
+        try
+        {
+            manifest = UploadManifestJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (InvalidDataException e)
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, e.Message);
+        }
+
+        if (!string.Equals(manifest.Tenant, name.Tenant, StringComparison.Ordinal) || !string.Equals(manifest.UploadId, name.UploadId, StringComparison.Ordinal))
+        {
+            return new Rejection(RejectionCodes.ManifestInvalid, "The manifest names another tenant or upload than the prefix it was written under.");
+        }
+
+        return null;
     }
 
     private async Task<IngestResult> RefuseAsync(ObjectRef incoming, IncomingObjectName? name, string tenant, Rejection rejection, string? etag, CancellationToken cancellationToken)
@@ -151,8 +249,8 @@ public sealed class IngestInstanceHandler(
         return new IngestResult(LedgerEntry.Quarantined, objectId, rejection);
     }
 
-    private Task RecordAsync(string tenant, IncomingObjectName name, string etag, string outcome, string? detail, CancellationToken cancellationToken) =>
-        ledger.RecordAsync(tenant, new LedgerEntry(name.ObjectId, etag, outcome, detail, time.GetUtcNow()), cancellationToken);
+    private Task RecordAsync(string tenant, IncomingObjectName name, string etag, string outcome, string? detail, CancellationToken cancellationToken, string? studyKey = null, int version = 0) =>
+        ledger.RecordAsync(tenant, new LedgerEntry(name.ObjectId, etag, outcome, detail, time.GetUtcNow(), studyKey, version), cancellationToken);
 
     private Task AuditAsync(string tenant, string action, string target, CancellationToken cancellationToken) =>
         audit.WriteAsync(new AuditRecord(time.GetUtcNow(), tenant, Actor, action, target, Purpose, AuditOutcome.Granted), cancellationToken);

@@ -1,7 +1,11 @@
 namespace Telerad.Ingestion;
 
-/// <summary>What happened to one delivered object version: makes a redelivered event a no-op.</summary>
-public sealed record LedgerEntry(string ObjectId, string ETag, string Outcome, string? Detail, DateTimeOffset At)
+/// <summary>
+/// What happened to one delivered object version: makes a redelivered event a no-op. For accepted and versioned
+/// instances <see cref="Detail"/> is the SOP key, and <see cref="StudyKey"/> and <see cref="Version"/> say which
+/// study to signal again (a host may have stopped between recording and signalling).
+/// </summary>
+public sealed record LedgerEntry(string ObjectId, string ETag, string Outcome, string? Detail, DateTimeOffset At, string? StudyKey = null, int Version = 0)
 {
     public const string Accepted = "accepted";
     public const string Duplicate = "duplicate";
@@ -19,8 +23,22 @@ public interface IIngestionLedger
     Task RecordAsync(string tenant, LedgerEntry entry, CancellationToken cancellationToken = default);
 }
 
-/// <summary>One SOP instance as stored: the content hash decides whether a re-sent instance is the same or a new version.</summary>
-public sealed record InstanceRecord(string Tenant, string StudyKey, string SopKey, string ContentSha256, int Version, string ObjectId, string ObjectName);
+/// <summary>
+/// One SOP instance as stored: the content hash decides whether a re-sent instance is the same or a new version.
+/// Once de-identified, <see cref="Result"/> holds the outcome for <see cref="ResultVersion"/>; a new version clears it.
+/// </summary>
+public sealed record InstanceRecord(string Tenant, string StudyKey, string SopKey, string ContentSha256, int Version, string ObjectId, string ObjectName)
+{
+    public DeidentifiedInstance? Result { get; init; }
+
+    public int ResultVersion { get; init; }
+
+    /// <summary>De-identified after its study was first reported: the reading workflow must look at it.</summary>
+    public bool Late { get; init; }
+
+    /// <summary>True when the current version has been de-identified (or quarantined by de-identification).</summary>
+    public bool IsDone => Result is not null && ResultVersion == Version;
+}
 
 /// <summary>
 /// The `instances` table, keyed by pseudonymous (keyed-hash) study and SOP keys so that it holds no PHI.
@@ -29,5 +47,15 @@ public interface IInstanceRegistry
 {
     Task<InstanceRecord?> FindInstanceAsync(string tenant, string studyKey, string sopKey, CancellationToken cancellationToken = default);
 
+    /// <summary>Saves a new version (replacing the row, so the previous version's result is gone).</summary>
     Task SaveInstanceAsync(InstanceRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the de-identification of <paramref name="version"/>; false (and nothing written) when the row now holds
+    /// another version, whose own event will have it de-identified.
+    /// </summary>
+    Task<bool> SaveResultAsync(string tenant, string studyKey, string sopKey, int version, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default);
+
+    /// <summary>Every instance of a study: what its summary is built from.</summary>
+    Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default);
 }

@@ -18,8 +18,23 @@ public sealed record IngestionOptions
     /// <summary>Longest relative path accepted inside an upload or an archive.</summary>
     public int MaxPathLength { get; init; } = 512;
 
+    /// <summary>
+    /// Delete an `incoming` object once it is processed: refused (after its quarantine copy), a duplicate, an expanded
+    /// archive, or an accepted instance once de-identified. Off by default: the originals stay until the lifecycle
+    /// rule (<see cref="IncomingRetentionDays"/>) expires them, so a study can be processed again.
+    /// </summary>
+    public bool DeleteIncomingAfterProcessing { get; init; }
+
+    /// <summary>Days the storage lifecycle rule keeps `incoming` objects (the infrastructure applies it).</summary>
+    public int IncomingRetentionDays { get; init; } = 7;
+
     public void Validate()
     {
+        if (IncomingRetentionDays < 1)
+        {
+            throw new ArgumentException("Ingestion:IncomingRetentionDays must be at least 1.");
+        }
+
         if (MaxObjectBytes <= 0 || MaxArchiveEntries <= 0 || MaxArchiveUncompressedBytes <= 0 || MaxCompressionRatio < 2 || MaxPathLength < 16)
         {
             throw new ArgumentException("Ingestion limits must be positive (compression ratio >= 2, path length >= 16).");

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Deidentification;
 
 namespace Telerad.Ingestion;
@@ -15,7 +18,11 @@ public sealed record DeidentifiedInstance(
     string? BodyPartExamined,
     string? RequestedPriority,
     long Bytes,
-    string? OutputName);
+    string? OutputName)
+{
+    public const string Deidentified = "deidentified";
+    public const string Quarantined = "quarantined";
+}
 
 /// <summary>
 /// De-identifies one accepted instance from `incoming` into `deid/{tenant}/{study}/{series}/{sop}.dcm`,
@@ -28,22 +35,27 @@ public sealed class InstanceDeidentifier(
     ITenantDirectory tenants,
     Func<TenantSettings, Deidentifier> deidentifiers,
     IReidentificationStore reidentification,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<InstanceDeidentifier>? logger = null)
 {
     private readonly QuarantineWriter _quarantine = new(store, time);
+    private readonly ILogger _logger = logger ?? NullLogger<InstanceDeidentifier>.Instance;
 
     public async Task<DeidentifiedInstance> DeidentifyAsync(string tenantId, ObjectRef incoming, CancellationToken cancellationToken = default)
     {
         var tenant = tenants.Find(tenantId) ?? throw new InvalidOperationException($"Tenant {tenantId} is not configured.");
         var deidentifier = deidentifiers(tenant);
+        var started = Stopwatch.GetTimestamp();
         await using var source = await store.OpenReadAsync(incoming, cancellationToken);
         using var file = DicomFile.Read(source, leaveOpen: true);
         var result = deidentifier.Deidentify(file.Dataset);
         if (result.Outcome == DeidentificationOutcome.Quarantined)
         {
             var rejection = new Rejection(result.Quarantine!.Code, result.Quarantine.Message);
-            await _quarantine.QuarantineAsync(incoming, IncomingObjectName.TryParse(incoming.Name), rejection, cancellationToken);
-            return new DeidentifiedInstance(tenantId, string.Empty, string.Empty, string.Empty, "quarantined", rejection.Code, null, null, null, 0, null);
+            var incomingName = IncomingObjectName.TryParse(incoming.Name);
+            await _quarantine.QuarantineAsync(incoming, incomingName, rejection, cancellationToken);
+            IngestionLog.QuarantinedByDeidentification(_logger, incomingName?.ObjectId ?? "obj-unparsed", tenantId, rejection.Code);
+            return new DeidentifiedInstance(tenantId, string.Empty, string.Empty, string.Empty, DeidentifiedInstance.Quarantined, rejection.Code, null, null, null, 0, null);
         }
 
         var output = result.Dataset!;
@@ -51,12 +63,14 @@ public sealed class InstanceDeidentifier(
         var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
         var written = await WriteAsync(new ObjectRef(Containers.Deidentified, name), output, syntax, cancellationToken);
         await reidentification.SaveAsync(result.Reidentification!, cancellationToken);
+        var elapsedMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        IngestionLog.Deidentified(_logger, result.SopInstanceUid!, result.StudyInstanceUid!, tenantId, written.Length, elapsedMs);
         return new DeidentifiedInstance(
             tenantId,
             result.StudyInstanceUid!,
             result.SeriesInstanceUid!,
             result.SopInstanceUid!,
-            "deidentified",
+            DeidentifiedInstance.Deidentified,
             null,
             output.GetString(DicomTags.Modality),
             output.GetString(DicomTags.BodyPartExamined),

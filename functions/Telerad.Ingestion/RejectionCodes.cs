@@ -10,6 +10,7 @@ public static class RejectionCodes
     public const string UnknownTenant = "unknown-tenant";
     public const string ArchiveRefused = "archive-refused";
     public const string ConflictingInstance = "conflicting-instance";
+    public const string ManifestInvalid = "manifest-invalid";
 }
 
 /// <summary>Why an object was refused: a stable code and a message without PHI.</summary>

@@ -39,7 +39,7 @@ public sealed record StudySummary
     {
         ArgumentNullException.ThrowIfNull(instances);
         var all = instances.ToList();
-        var done = all.Where(i => i.Outcome == "deidentified").ToList();
+        var done = all.Where(i => i.Outcome == DeidentifiedInstance.Deidentified).ToList();
         var series = done
             .GroupBy(i => i.SeriesKey, StringComparer.Ordinal)
             .Select(g => new SeriesSummary(g.Key, g.Select(i => i.Modality).FirstOrDefault(m => m is not null), g.Count(), g.Sum(i => i.Bytes)))

@@ -87,9 +87,30 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
 
     public Task SaveInstanceAsync(InstanceRecord record, CancellationToken cancellationToken = default)
     {
-        _instances[(record.Tenant, record.StudyKey, record.SopKey)] = record;
+        lock (_instances)
+        {
+            _instances[(record.Tenant, record.StudyKey, record.SopKey)] = record;
+        }
+
         return Task.CompletedTask;
     }
+
+    public Task<bool> SaveResultAsync(string tenant, string studyKey, string sopKey, int version, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default)
+    {
+        lock (_instances)
+        {
+            if (!_instances.TryGetValue((tenant, studyKey, sopKey), out var record) || record.Version != version)
+            {
+                return Task.FromResult(false);
+            }
+
+            _instances[(tenant, studyKey, sopKey)] = record with { Result = result, ResultVersion = version, Late = late };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<InstanceRecord>>([.. _instances.Values.Where(r => r.Tenant == tenant && r.StudyKey == studyKey).OrderBy(r => r.SopKey, StringComparer.Ordinal)]);
 
     public Task WriteAsync(Telerad.Auditing.AuditRecord record, CancellationToken cancellationToken = default)
     {

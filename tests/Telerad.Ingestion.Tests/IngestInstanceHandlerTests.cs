@@ -56,6 +56,9 @@ public class IngestInstanceHandlerTests
         var again = await Handler().HandleAsync(reference);
         Assert.True(again.Redelivered);
         Assert.Equal(LedgerEntry.Accepted, again.Outcome);
+        // The first delivery may have stopped before signalling its study: the redelivery says what to signal again.
+        Assert.Equal(new StudyInstanceRef("hospital-a", instance.StudyKey, instance.SopKey, 1), again.Study);
+        Assert.Equal(result.Study, again.Study);
         Assert.Single(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionAccepted);
     }
 
@@ -154,11 +157,63 @@ public class IngestInstanceHandlerTests
         Assert.DoesNotContain(_store.Names, n => n.Name.Contains(".extracted", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task The_manifest_is_recognised()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Processed_objects_are_deleted_from_incoming_only_when_configured(bool delete)
     {
-        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, "{}"u8.ToArray()));
+        var handler = Handler(new IngestionOptions { DeleteIncomingAfterProcessing = delete });
+        var bytes = CtSlice();
+        var accepted = Upload("a.dcm", bytes);
+        var duplicate = Upload("copy-of-a.dcm", bytes, upload: "u2");
+        var refused = Upload("notes.txt", "not dicom"u8.ToArray());
+        Assert.Equal(LedgerEntry.Accepted, (await handler.HandleAsync(accepted)).Outcome);
+        Assert.Equal(LedgerEntry.Duplicate, (await handler.HandleAsync(duplicate)).Outcome);
+        Assert.Equal(LedgerEntry.Quarantined, (await handler.HandleAsync(refused)).Outcome);
+
+        Assert.Contains(accepted, _store.Names); // accepted instances wait for their de-identification
+        Assert.Equal(!delete, _store.Names.Contains(duplicate));
+        Assert.Equal(!delete, _store.Names.Contains(refused));
+        Assert.Equal("not dicom"u8.ToArray(), _store.Bytes(new ObjectRef(Containers.Quarantine, "hospital-a/u1/notes.txt"))); // never lost
+    }
+
+    private static byte[] Manifest(string tenant, string upload) => UploadManifestJson.Serialize(new UploadManifest
+    {
+        Tenant = tenant,
+        UploadId = upload,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Objects = [],
+        ExpectedInstances = 1,
+        Studies = [new UploadManifestStudy("1.2.3", 1)],
+    });
+
+    [Fact]
+    public async Task A_manifest_for_its_own_upload_is_recognised()
+    {
+        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, Manifest("hospital-a", "u1")));
         Assert.Equal(LedgerEntry.Manifest, result.Outcome);
+        Assert.Null(result.Rejection);
+    }
+
+    [Theory]
+    [InlineData("not-json")]
+    [InlineData("other-format")]
+    [InlineData("other-tenant")]
+    [InlineData("other-upload")]
+    public async Task A_manifest_that_does_not_parse_or_claims_another_upload_is_quarantined(string kind)
+    {
+        var bytes = kind switch
+        {
+            "not-json" => "{ not json"u8.ToArray(),
+            "other-format" => """{"format":"something-else","version":1}"""u8.ToArray(),
+            "other-tenant" => Manifest("hospital-b", "u1"),
+            _ => Manifest("hospital-a", "u2"),
+        };
+        var result = await Handler().HandleAsync(Upload(IncomingObjectName.ManifestName, bytes));
+        Assert.Equal(LedgerEntry.Quarantined, result.Outcome);
+        Assert.Equal(RejectionCodes.ManifestInvalid, result.Rejection!.Code);
+        Assert.Equal(RejectionCodes.ManifestInvalid, Reason("hospital-a", "u1", IncomingObjectName.ManifestName).GetProperty("code").GetString());
+        Assert.Equal(bytes, _store.Bytes(new ObjectRef(Containers.Quarantine, "hospital-a/u1/" + IncomingObjectName.ManifestName)));
     }
 
     private static byte[] Without(byte[] bytes, DicomTag tag)

@@ -114,7 +114,38 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var late = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         var lateSummary = late.ReadOutputAs<StudySummary>()!;
         Assert.Equal(1, lateSummary.LateInstances);
+        Assert.Equal(3, lateSummary.Instances); // the whole study, not only what the late run saw
         Assert.Equal(3, _store.Names.Count(n => n.Container == Containers.Deidentified && n.Name.EndsWith(".dcm", StringComparison.Ordinal)));
+        using var published = System.Text.Json.JsonDocument.Parse(_store.Bytes(new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/summary.json")));
+        Assert.Equal(3, published.RootElement.GetProperty("series")[0].GetProperty("instances").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_repeated_signal_after_completion_changes_nothing()
+    {
+        var accepted = await IngestAsync(2, upload: "u-repeat");
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Manifest(2));
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        var output = _store.Names.Single(n => n.Container == Containers.Deidentified && n.Name.EndsWith(accepted[0].SopKey + ".dcm", StringComparison.Ordinal));
+        var etag = (await _store.GetPropertiesAsync(output))!.ETag;
+
+        // What a redelivered event does: signal the same version again. A late run starts, finds it done, and ends.
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Instance(accepted[0].SopKey, accepted[0].Version));
+        await Task.Delay(500);
+        var again = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var summary = again.ReadOutputAs<StudySummary>()!;
+        Assert.Equal(2, summary.Instances);
+        Assert.Equal(0, summary.LateInstances);
+        Assert.Equal(etag, (await _store.GetPropertiesAsync(output))!.ETag); // not de-identified a second time
     }
 
     private sealed class ConsoleLoggerFactory : Microsoft.Extensions.Logging.ILoggerFactory

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Telerad.Ingestion;
 
@@ -27,7 +28,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
         }
 
         var e = row.Value!;
-        return new LedgerEntry(objectId, etag, e.GetString("Outcome"), e.GetString("Detail"), e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue);
+        return new LedgerEntry(objectId, etag, e.GetString("Outcome"), e.GetString("Detail"), e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetString("StudyKey"), e.GetInt32("Version") ?? 0);
     }
 
     public async Task RecordAsync(string tenant, LedgerEntry entry, CancellationToken cancellationToken = default)
@@ -35,7 +36,14 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
         ArgumentNullException.ThrowIfNull(entry);
         var table = await _ledger.GetAsync(cancellationToken);
         await table.UpsertEntityAsync(
-            new TableEntity(tenant, LedgerRowKey(entry.ObjectId, entry.ETag)) { ["Outcome"] = entry.Outcome, ["Detail"] = entry.Detail, ["At"] = entry.At },
+            new TableEntity(tenant, LedgerRowKey(entry.ObjectId, entry.ETag))
+            {
+                ["Outcome"] = entry.Outcome,
+                ["Detail"] = entry.Detail,
+                ["At"] = entry.At,
+                ["StudyKey"] = entry.StudyKey,
+                ["Version"] = entry.Version,
+            },
             TableUpdateMode.Replace,
             cancellationToken);
     }
@@ -44,13 +52,85 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
     {
         var table = await _instances.GetAsync(cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(InstancePartition(tenant, studyKey), sopKey, cancellationToken: cancellationToken);
-        if (!row.HasValue)
+        return row.HasValue ? ToRecord(tenant, studyKey, row.Value!) : null;
+    }
+
+    public async Task<bool> SaveResultAsync(string tenant, string studyKey, string sopKey, int version, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var table = await _instances.GetAsync(cancellationToken);
+        while (true)
         {
-            return null;
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(InstancePartition(tenant, studyKey), sopKey, cancellationToken: cancellationToken);
+            if (!row.HasValue || row.Value!.GetInt32("Version") != version)
+            {
+                return false;
+            }
+
+            var update = new TableEntity(InstancePartition(tenant, studyKey), sopKey)
+            {
+                ["ResultVersion"] = version,
+                ["Late"] = late,
+                ["ResultOutcome"] = result.Outcome,
+                ["QuarantineCode"] = result.QuarantineCode,
+                ["SeriesKey"] = result.SeriesKey,
+                ["Modality"] = result.Modality,
+                ["BodyPartExamined"] = result.BodyPartExamined,
+                ["RequestedPriority"] = result.RequestedPriority,
+                ["Bytes"] = result.Bytes,
+                ["OutputName"] = result.OutputName,
+            };
+            try
+            {
+                // Conditional on the row read above: a new version saved in between is never given this result.
+                await table.UpdateEntityAsync(update, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Changed since we read it: read again and decide again.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default)
+    {
+        var table = await _instances.GetAsync(cancellationToken);
+        var partition = InstancePartition(tenant, studyKey);
+        var records = new List<InstanceRecord>();
+        await foreach (var e in table.QueryAsync<TableEntity>(row => row.PartitionKey == partition, cancellationToken: cancellationToken))
+        {
+            records.Add(ToRecord(tenant, studyKey, e));
         }
 
-        var e = row.Value!;
-        return new InstanceRecord(tenant, studyKey, sopKey, e.GetString("ContentSha256"), e.GetInt32("Version") ?? 1, e.GetString("ObjectId"), e.GetString("ObjectName"));
+        return records;
+    }
+
+    private static InstanceRecord ToRecord(string tenant, string studyKey, TableEntity e)
+    {
+        var record = new InstanceRecord(tenant, studyKey, e.RowKey, e.GetString("ContentSha256"), e.GetInt32("Version") ?? 1, e.GetString("ObjectId"), e.GetString("ObjectName"));
+        if (e.GetString("ResultOutcome") is not { } outcome)
+        {
+            return record;
+        }
+
+        return record with
+        {
+            ResultVersion = e.GetInt32("ResultVersion") ?? 0,
+            Late = e.GetBoolean("Late") ?? false,
+            Result = new DeidentifiedInstance(
+                tenant,
+                studyKey,
+                e.GetString("SeriesKey") ?? string.Empty,
+                e.RowKey,
+                outcome,
+                e.GetString("QuarantineCode"),
+                e.GetString("Modality"),
+                e.GetString("BodyPartExamined"),
+                e.GetString("RequestedPriority"),
+                e.GetInt64("Bytes") ?? 0,
+                e.GetString("OutputName")),
+        };
     }
 
     public async Task SaveInstanceAsync(InstanceRecord record, CancellationToken cancellationToken = default)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Storage;
 
 namespace Telerad.Workflow;
@@ -7,25 +9,62 @@ namespace Telerad.Workflow;
 /// The work behind StudyAssembly's activities, as a service: the Durable Task activity classes (Telerad.Local,
 /// tests) and the Azure Functions activity triggers both call it, so the two hosts run the same code.
 /// </summary>
-public sealed class StudyAssemblyActivities(IInstanceRegistry registry, InstanceDeidentifier deidentifier, IObjectStore store, ITenantDirectory tenants)
+public sealed class StudyAssemblyActivities(
+    IInstanceRegistry registry,
+    InstanceDeidentifier deidentifier,
+    IObjectStore store,
+    ITenantDirectory tenants,
+    ILogger<StudyAssemblyActivities>? logger = null,
+    IngestionOptions? ingestion = null)
 {
-    /// <summary>DeidentifyInstanceV1: finds the accepted instance version and de-identifies it into deid/.</summary>
+    private readonly ILogger _logger = logger ?? NullLogger<StudyAssemblyActivities>.Instance;
+
+    /// <summary>
+    /// DeidentifyInstanceV1: de-identifies the instance's current version into deid/ and records the result in the
+    /// registry. Idempotent: a version already de-identified is not done again (a repeated signal, a late run
+    /// started by a redelivery), and its late flag stays what it was.
+    /// </summary>
     public async Task<DeidentifiedInstance> DeidentifyAsync(DeidentifyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var record = await registry.FindInstanceAsync(request.Tenant, request.StudyKey, request.SopKey, cancellationToken)
             ?? throw new InvalidOperationException($"Instance {request.SopKey} of study {request.StudyKey} is not registered.");
-        return await deidentifier.DeidentifyAsync(request.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        if (record.IsDone)
+        {
+            WorkflowLog.AlreadyDeidentified(_logger, request.SopKey, request.StudyKey, request.Tenant, record.Version);
+            return record.Result!;
+        }
+
+        // The registry's version, not the request's: a newer version may have replaced the one this event announced;
+        // de-identifying the newest is what the study needs, and its own event will then find it done.
+        var result = await deidentifier.DeidentifyAsync(request.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        if (result.Outcome != DeidentifiedInstance.Deidentified)
+        {
+            // Quarantined by de-identification: keep the pseudonymous keys of the accepted instance.
+            result = result with { StudyKey = request.StudyKey, SopKey = request.SopKey };
+        }
+
+        var saved = await registry.SaveResultAsync(request.Tenant, request.StudyKey, request.SopKey, record.Version, result, request.Late, cancellationToken);
+        if (saved && ingestion?.DeleteIncomingAfterProcessing == true)
+        {
+            // Only after the result is recorded: a retry then finds the version done and never needs the original.
+            await store.DeleteAsync(new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        }
+
+        return result;
     }
 
-    /// <summary>PublishStudySummaryV1: writes deid/{tenant}/{study}/summary.json, the hand-off to triage and reading.</summary>
+    /// <summary>PublishStudySummaryV1: builds the summary from the registry and writes deid/{tenant}/{study}/summary.json, the hand-off to triage and reading.</summary>
     public async Task<StudySummary> PublishSummaryAsync(PublishSummaryRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var summary = StudySummary.From(request.Tenant, request.StudyKey, request.Instances, tenants.Find(request.Tenant), request.LateInstances);
+        var records = await registry.ListInstancesAsync(request.Tenant, request.StudyKey, cancellationToken);
+        var finished = records.Where(r => r.IsDone).ToList();
+        var summary = StudySummary.From(request.Tenant, request.StudyKey, finished.Select(r => r.Result!), tenants.Find(request.Tenant), finished.Count(r => r.Late));
         var json = JsonSerializer.SerializeToUtf8Bytes(summary, WorkflowJsonContext.Default.StudySummary);
         using var content = new MemoryStream(json);
         await store.WriteAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), content, new ObjectWriteOptions { ContentType = "application/json" }, cancellationToken);
+        WorkflowLog.SummaryPublished(_logger, request.StudyKey, request.Tenant, summary.Instances, summary.Series.Count, summary.LateInstances, summary.Quarantined);
         return summary;
     }
 }

@@ -18,11 +18,12 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         var state = input.State;
         var pending = new Dictionary<string, int>(state?.Pending ?? new Dictionary<string, int>(), StringComparer.Ordinal);
         var done = new Dictionary<string, int>(state?.Done ?? new Dictionary<string, int>(), StringComparer.Ordinal);
-        var results = new List<DeidentifiedInstance>(state?.Results ?? []);
         var expected = state?.Expected ?? 0;
+
+        // A late run (the study completed before) reports everything it de-identifies as late.
         var reported = state?.Reported ?? input.LateRun;
-        var late = state?.Late ?? 0;
         var events = 0;
+        var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
 
         while (true)
         {
@@ -44,15 +45,14 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                     {
                         expected = Math.Max(expected, evt.ExpectedInstances);
                     }
-                    else if (evt.SopKey is { } sop && (!done.TryGetValue(sop, out var version) || version < evt.Version))
+                    else if (evt.SopKey is { } sop && IsNew(sop, evt.Version, pending, done))
                     {
                         pending[sop] = evt.Version;
-                        late += reported ? 1 : 0;
                     }
 
                     if (events >= MaxEventsPerRun)
                     {
-                        context.ContinueAsNew(Carry(input, pending, done, results, expected, reported, late), preserveUnprocessedEvents: true);
+                        context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
                         return null;
                     }
 
@@ -61,31 +61,38 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 
                 if (pending.Count == 0)
                 {
-                    // Quiet, and nothing left to do: the study is complete.
-                    return StudySummary.From(input.Tenant, input.StudyKey, results, lateInstances: late);
+                    // Quiet, and nothing left to do: the study is complete. The summary is the registry's, so a late run
+                    // (or one that found nothing new) reports the whole study, not only what it saw.
+                    var summary = await context.CallActivityAsync<StudySummary>(
+                        StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+                    WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
+                    return summary;
                 }
             }
 
             context.SetCustomStatus($"processing {pending.Count}");
+            var lateNote = reported ? " (late)" : string.Empty;
+            WorkflowLog.BatchStarted(log, input.StudyKey, input.Tenant, pending.Count, lateNote);
             var batch = pending.ToList();
-            var deidentified = await Task.WhenAll(batch.Select(p => context.CallActivityAsync<DeidentifiedInstance>(
-                StudyAssembly.DeidentifyActivityName, new DeidentifyRequest(input.Tenant, input.StudyKey, p.Key, p.Value), input.Retry.ToTaskOptions())));
+            await Task.WhenAll(batch.Select(p => context.CallActivityAsync<DeidentifiedInstance>(
+                StudyAssembly.DeidentifyActivityName, new DeidentifyRequest(input.Tenant, input.StudyKey, p.Key, p.Value, Late: reported), input.Retry.ToTaskOptions())));
             pending.Clear();
             foreach (var (sop, version) in batch)
             {
                 done[sop] = version;
             }
 
-            results.RemoveAll(r => batch.Any(b => b.Key == r.SopKey));
-            results.AddRange(deidentified);
             await context.CallActivityAsync<StudySummary>(
-                StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey, results, late), input.Retry.ToTaskOptions());
-            context.ContinueAsNew(Carry(input, pending, done, results, expected, reported: true, late), preserveUnprocessedEvents: true);
+                StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+            context.ContinueAsNew(Carry(input, pending, done, expected, reported: true), preserveUnprocessedEvents: true);
             return null;
         }
     }
 
-    private static StudyAssemblyInput Carry(
-        StudyAssemblyInput input, Dictionary<string, int> pending, Dictionary<string, int> done, List<DeidentifiedInstance> results, int expected, bool reported, int late) =>
-        input with { State = new StudyAssemblyState(new Dictionary<string, int>(pending), new Dictionary<string, int>(done), [.. results], expected, reported, late, 0) };
+    /// <summary>An event is redundant when that version (or a newer one) is already pending or done: signals repeat on redelivery.</summary>
+    private static bool IsNew(string sop, int version, Dictionary<string, int> pending, Dictionary<string, int> done) =>
+        (!pending.TryGetValue(sop, out var waiting) || waiting < version) && (!done.TryGetValue(sop, out var finished) || finished < version);
+
+    private static StudyAssemblyInput Carry(StudyAssemblyInput input, Dictionary<string, int> pending, Dictionary<string, int> done, int expected, bool reported) =>
+        input with { State = new StudyAssemblyState(new Dictionary<string, int>(pending), new Dictionary<string, int>(done), expected, reported) };
 }

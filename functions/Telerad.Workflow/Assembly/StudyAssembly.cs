@@ -24,15 +24,15 @@ public static partial class StudyAssembly
 /// start keeps replays deterministic when configuration changes.</remarks>
 public sealed record StudyAssemblyInput(string Tenant, string StudyKey, int QuietPeriodSeconds, StudyAssemblyOptions Retry, bool LateRun = false, StudyAssemblyState? State = null);
 
-/// <summary>What a study run has seen so far; small (keys and counts), so it can be carried into the next run.</summary>
+/// <summary>
+/// What a study run has seen so far; small (keys and counts), so it can be carried into the next run. The
+/// de-identification results themselves live in the instance registry, which the summary is built from.
+/// </summary>
 public sealed record StudyAssemblyState(
     IReadOnlyDictionary<string, int> Pending,
     IReadOnlyDictionary<string, int> Done,
-    IReadOnlyList<DeidentifiedInstance> Results,
     int Expected,
-    bool Reported,
-    int Late,
-    int EventsThisRun);
+    bool Reported);
 
 /// <summary>What reaches a study: an accepted instance, or the expected count from an upload manifest.</summary>
 public sealed record StudyEvent(string Kind, string? SopKey = null, int Version = 0, int ExpectedInstances = 0)
@@ -45,11 +45,14 @@ public sealed record StudyEvent(string Kind, string? SopKey = null, int Version 
     public static StudyEvent Manifest(int expectedInstances) => new(ManifestLanded, ExpectedInstances: expectedInstances);
 }
 
-/// <summary>The de-identify activity's input: which instance version of which study (no PHI).</summary>
-public sealed record DeidentifyRequest(string Tenant, string StudyKey, string SopKey, int Version);
+/// <summary>
+/// The de-identify activity's input: which instance version of which study (no PHI), and whether it arrives after
+/// the study was first reported (a late instance the reading workflow must be told about).
+/// </summary>
+public sealed record DeidentifyRequest(string Tenant, string StudyKey, string SopKey, int Version, bool Late = false);
 
-/// <summary>The publish activity's input.</summary>
-public sealed record PublishSummaryRequest(string Tenant, string StudyKey, IReadOnlyList<DeidentifiedInstance> Instances, int LateInstances);
+/// <summary>The publish activity's input: the summary is built from the instance registry, not carried here.</summary>
+public sealed record PublishSummaryRequest(string Tenant, string StudyKey);
 
 /// <summary>Retry policy of the activities: validated options (configuration section "StudyAssembly").</summary>
 public sealed record StudyAssemblyOptions

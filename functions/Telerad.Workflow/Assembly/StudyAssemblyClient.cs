@@ -25,7 +25,11 @@ public sealed class DurableTaskClientGateway(DurableTaskClient client) : IOrches
     public async Task<(bool Exists, bool Running)> GetStateAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        return (metadata is not null, metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending });
+
+        // Only a finished instance may be started again: one between generations (ContinuedAsNew) or suspended still
+        // holds the study's state, and starting over it would replace that state.
+        var finished = metadata is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated };
+        return (metadata is not null, metadata is not null && !finished);
     }
 
     public async Task StartAsync(string orchestratorName, string instanceId, object input, CancellationToken cancellationToken = default)
@@ -56,24 +60,48 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
     {
     }
 
+    /// <summary>
+    /// One lock per stripe of studies, for the whole process: events of one study arrive together (a study's instances
+    /// are uploaded together), and two of them must not both find the study not running and both start it. Across
+    /// hosts the engine refuses the second start (<see cref="OrchestrationAlreadyRunningException"/>); within one
+    /// process this keeps the engine from ever seeing the race, which the in-process test engine does not survive.
+    /// </summary>
+    private static readonly SemaphoreSlim[] StartLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     public async Task SignalAsync(string tenant, string studyKey, TimeSpan quietPeriod, StudyEvent studyEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(studyEvent);
         var instanceId = StudyAssembly.InstanceId(tenant, studyKey);
-        var (exists, running) = await engine.GetStateAsync(instanceId, cancellationToken);
-        if (!running)
+        var startLock = StartLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(instanceId) % (uint)StartLocks.Length)];
+        await startLock.WaitAsync(cancellationToken);
+        try
         {
-            var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists);
-            try
-            {
-                await engine.StartAsync(StudyAssembly.OrchestratorName, instanceId, input, cancellationToken);
-            }
-            catch (OrchestrationAlreadyRunningException)
-            {
-                // Another worker started it between our check and our start: it is running now, which is all we need.
-            }
+            await EnsureRunningAsync(tenant, studyKey, instanceId, quietPeriod, cancellationToken);
+        }
+        finally
+        {
+            startLock.Release();
         }
 
         await engine.RaiseEventAsync(instanceId, StudyAssembly.EventName, studyEvent, cancellationToken);
+    }
+
+    private async Task EnsureRunningAsync(string tenant, string studyKey, string instanceId, TimeSpan quietPeriod, CancellationToken cancellationToken)
+    {
+        var (exists, running) = await engine.GetStateAsync(instanceId, cancellationToken);
+        if (running)
+        {
+            return;
+        }
+
+        var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists);
+        try
+        {
+            await engine.StartAsync(StudyAssembly.OrchestratorName, instanceId, input, cancellationToken);
+        }
+        catch (OrchestrationAlreadyRunningException)
+        {
+            // Another host started it between our check and our start: it is running now, which is all we need.
+        }
     }
 }

@@ -12,12 +12,9 @@ public static class StudySignals
         ArgumentNullException.ThrowIfNull(studies);
         ArgumentNullException.ThrowIfNull(manifests);
         ArgumentNullException.ThrowIfNull(tenants);
-        if (result.Redelivered)
-        {
-            return; // handled before: the study was signalled then
-        }
-
-        if (result.Instance is { } instance)
+        // Redelivered results are signalled again on purpose: the first delivery may have stopped after recording
+        // its outcome and before signalling. Studies ignore an instance version or expectation they already have.
+        if (result.Study is { } instance)
         {
             var quiet = tenants.Find(instance.Tenant)?.QuietPeriod ?? TimeSpan.FromSeconds(60);
             await studies.SignalAsync(instance.Tenant, instance.StudyKey, quiet, StudyEvent.Instance(instance.SopKey, instance.Version), cancellationToken);

@@ -11,9 +11,9 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
     {
         var state = new TableIngestionState(azurite.CreateTableServiceClient());
         var at = new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero);
-        await state.RecordAsync("t1", new LedgerEntry("obj-1", "\"0x8DD\"", LedgerEntry.Accepted, "sop-1", at));
+        await state.RecordAsync("t1", new LedgerEntry("obj-1", "\"0x8DD\"", LedgerEntry.Accepted, "sop-1", at, "study-1", 3));
         var found = await state.FindAsync("t1", "obj-1", "\"0x8DD\"");
-        Assert.Equal(new LedgerEntry("obj-1", "\"0x8DD\"", LedgerEntry.Accepted, "sop-1", at), found);
+        Assert.Equal(new LedgerEntry("obj-1", "\"0x8DD\"", LedgerEntry.Accepted, "sop-1", at, "study-1", 3), found);
         Assert.Null(await state.FindAsync("t1", "obj-1", "\"0x8DE\"")); // another version of the object
         Assert.Null(await state.FindAsync("t2", "obj-1", "\"0x8DD\"")); // another tenant
     }
@@ -29,5 +29,32 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         await state.SaveInstanceAsync(second);
         Assert.Equal(second, await state.FindInstanceAsync("t1", "2.25.1", "2.25.2"));
         Assert.Null(await state.FindInstanceAsync("t1", "2.25.1", "2.25.3"));
+    }
+
+    [Fact]
+    public async Task A_result_is_recorded_only_for_the_version_it_was_made_from_and_the_study_lists_them()
+    {
+        var state = new TableIngestionState(azurite.CreateTableServiceClient());
+        var study = "2.25." + Random.Shared.NextInt64(1, long.MaxValue);
+        var a = new InstanceRecord("t1", study, "2.25.10", "aa", 1, "obj-a", "t1/u1/a.dcm");
+        var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
+        await state.SaveInstanceAsync(a);
+        await state.SaveInstanceAsync(b);
+        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm");
+        Assert.True(await state.SaveResultAsync("t1", study, "2.25.10", 1, result, late: true));
+
+        // b moved on to version 2 while its version 1 was being de-identified: that result must not stick to version 2.
+        await state.SaveInstanceAsync(b with { ContentSha256 = "cc", Version = 2 });
+        Assert.False(await state.SaveResultAsync("t1", study, "2.25.11", 1, result with { SopKey = "2.25.11" }, late: false));
+        Assert.False(await state.SaveResultAsync("t1", study, "2.25.99", 1, result, late: false)); // never registered
+
+        var listed = await state.ListInstancesAsync("t1", study);
+        Assert.Equal(2, listed.Count);
+        var done = Assert.Single(listed, r => r.IsDone);
+        Assert.Equal("2.25.10", done.SopKey);
+        Assert.Equal(result, done.Result);
+        Assert.True(done.Late);
+        Assert.Null(listed.Single(r => r.SopKey == "2.25.11").Result);
+        Assert.Empty(await state.ListInstancesAsync("t2", study)); // another tenant's partition
     }
 }

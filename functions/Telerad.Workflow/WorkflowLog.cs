@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Telerad.Workflow;
+
+/// <summary>Workflow's log events (EventIds 2000-2099): tenant ids and pseudonymous keys only, never PHI.</summary>
+internal static partial class WorkflowLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) summary published: {Instances} instances in {Series} series, {Late} late, {Quarantined} quarantined")]
+    public static partial void SummaryPublished(ILogger logger, string studyKey, string tenant, int instances, int series, int late, int quarantined);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Instance {SopKey} of study {StudyKey} (tenant {Tenant}) version {Version} was de-identified before; not done again")]
+    public static partial void AlreadyDeidentified(ILogger logger, string sopKey, string studyKey, string tenant, int version);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) assembled: {Instances} instances; waiting for late instances ended")]
+    public static partial void StudyCompleted(ILogger logger, string studyKey, string tenant, int instances);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}): de-identifying {Count} instances{LateNote}")]
+    public static partial void BatchStarted(ILogger logger, string studyKey, string tenant, int count, string lateNote);
+}
