@@ -47,6 +47,7 @@ public sealed class LocalRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var data = Path.GetFullPath(options.DataDirectory);
+        EnsureApiPortsFree(options.Urls); // before Azurite and the engine start: say it at once
         Directory.CreateDirectory(data);
         AzuriteProcess? azurite = null;
         if (options.StorageConnectionString is null)
@@ -62,6 +63,12 @@ public sealed class LocalRuntime : IAsyncDisposable
             try
             {
                 await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                await app.DisposeAsync();
+                throw new LocalStartException(
+                    $"The API address {options.Urls} is in use. Is Telerad.Local (or `telerad demo --keep-running`) already running? Stop it or give another address with --urls (port 0 picks a free one).", ex);
             }
             catch
             {
@@ -80,6 +87,28 @@ public sealed class LocalRuntime : IAsyncDisposable
             }
 
             throw;
+        }
+    }
+
+    private static void EnsureApiPortsFree(string urls)
+    {
+        foreach (var url in LoopbackUrls.Parse(urls).Where(u => u.Port != 0))
+        {
+            var address = url.Host == "[::1]" ? System.Net.IPAddress.IPv6Loopback : System.Net.IPAddress.Loopback;
+            var probe = new System.Net.Sockets.TcpListener(address, url.Port);
+            try
+            {
+                probe.Start();
+            }
+            catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new LocalStartException(
+                    $"The API address {url} is in use. Is Telerad.Local (or `telerad demo --keep-running`) already running? Stop it, or give another address with --urls (port 0 picks a free one).", ex);
+            }
+            finally
+            {
+                probe.Stop();
+            }
         }
     }
 

@@ -51,7 +51,7 @@ public static class LocalDemo
                     TablePort = options.TablePort,
                     Urls = options.Urls,
                     Tenants = [DemoOptions.Tenant],
-                    QuietPeriod = TimeSpan.FromSeconds(10),
+                    QuietPeriod = TimeSpan.FromSeconds(4), // the demo's uploads carry a manifest; the quiet period only ends the study
                     KeyFile = Path.Combine(data, "deidentification-keys.json"),
                     LogLevel = LogLevel.Warning,
                 },
@@ -205,10 +205,12 @@ public static class LocalDemo
                     await Say(output, clock, "de-identified", $"{study.Folder}: {status.DeidentifiedInstances} instances in deid/");
                 }
 
-                if (status.Summary is not null && study.Deidentified is not null)
+                // Complete, not merely summarised: StudyAssembly also rewrites the summary after every batch, and ends
+                // (Completed) only once the study has been quiet with nothing left to de-identify.
+                if (status.Summary is not null && study.Deidentified is not null && status.Orchestration?.Status == "Completed")
                 {
                     study.Summarized = clock.Elapsed;
-                    await Say(output, clock, "summary", $"{study.Folder}: summary.json written (the hand-off to triage and reading)");
+                    await Say(output, clock, "summary", $"{study.Folder}: study complete, summary.json written (the hand-off to triage and reading)");
                 }
             }
 
@@ -231,15 +233,15 @@ public static class LocalDemo
         var c = CultureInfo.InvariantCulture;
         await output.WriteLineAsync();
         await output.WriteLineAsync("Each study's path through the pipeline (seconds after the upload started; study keys are pseudonymous):");
-        await output.WriteLineAsync(string.Format(c, "  {0,-16} {1,-22} {2,10} {3,10} {4,14} {5,9}  {6}", "study", "key", "uploaded", "accepted", "de-identified", "summary", "workflow"));
+        await output.WriteLineAsync(string.Format(c, "  {0,-16} {1,-24} {2,12} {3,9} {4,14} {5,9}  {6}", "study", "key", "uploaded", "accepted", "de-identified", "complete", "workflow"));
         string At(TimeSpan? t) => t is { } v ? (v - uploadStarted).TotalSeconds.ToString("0.0", c) + " s" : "-";
         foreach (var study in studies)
         {
-            var key = study.StudyKey.Length > 22 ? study.StudyKey[..21] + "…" : study.StudyKey;
+            var key = study.StudyKey.Length > 24 ? study.StudyKey[..23] + "…" : study.StudyKey;
             var summary = study.Status?.Summary;
             await output.WriteLineAsync(string.Format(
                 c,
-                "  {0,-16} {1,-22} {2,10} {3,10} {4,14} {5,9}  {6}",
+                "  {0,-16} {1,-24} {2,12} {3,9} {4,14} {5,9}  {6}",
                 study.Folder,
                 key,
                 $"{study.Instances} @ {uploadTook.TotalSeconds.ToString("0.0", c)} s",

@@ -9,14 +9,21 @@ namespace Telerad.Local;
 /// </summary>
 public sealed class TaskHubGateway(DurableEngine engine) : IOrchestrationGateway
 {
-    /// <summary>States in which an instance takes events and must not be started again.</summary>
-    private static readonly OrchestrationStatus[] Live =
-        [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Suspended];
+    /// <summary>
+    /// Finished states: only these may be started again. The rule of <see cref="DurableTaskClientGateway"/>: an instance
+    /// between generations (ContinuedAsNew), suspended or pending still holds the study's state. Canceled is DTFx's
+    /// obsolete twin of Terminated.
+    /// </summary>
+    private static readonly OrchestrationStatus[] Finished =
+        [OrchestrationStatus.Completed, OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled];
+
+    /// <summary>Every other state: a start over one of these is refused (<see cref="OrchestrationAlreadyExistsException"/>).</summary>
+    private static readonly OrchestrationStatus[] Live = [.. Enum.GetValues<OrchestrationStatus>().Except(Finished)];
 
     public async Task<(bool Exists, bool Running)> GetStateAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         var state = await engine.Client.GetOrchestrationStateAsync(instanceId);
-        return (state is not null, state is not null && Live.Contains(state.OrchestrationStatus));
+        return (state is not null, state is not null && !Finished.Contains(state.OrchestrationStatus));
     }
 
     public async Task StartAsync(string orchestratorName, string instanceId, object input, CancellationToken cancellationToken = default)

@@ -3,13 +3,17 @@ using Telerad.Deidentification;
 namespace Telerad.Local;
 
 /// <summary>
-/// After a crash, the ingestion ledger can say "done" for an object whose studies were never signalled: the process
-/// died after IngestInstance recorded the object and before the signal (the handler then answers "redelivered"), or
-/// after the instance was registered and before the ledger row (the handler then sees a "duplicate" of itself).
-/// The journal has no row for such an object, so the poller asks here, and the signal is sent again unless the work is
-/// visibly done already. Sending again is harmless to a running StudyAssembly (it keeps the highest version of an
-/// instance and the largest expected count); for a completed study it is checked against `deid/` first, so a study
-/// that has the instance is not re-opened.
+/// What the poller does with an object the ingestion ledger already knows (the journal has no row for it: an earlier
+/// run died before finishing it). Two gaps a crash can leave:
+/// <list type="bullet">
+/// <item>after the ledger row, before the signal: the handler answers "redelivered" with the study to signal, and it is
+/// signalled again as in Azure (<see cref="StudySignals.SendAsync"/>; studies ignore what they already have);</item>
+/// <item>after the instance was registered, before the ledger row: the handler sees a "duplicate" of itself and
+/// signals nothing. The registry says which object the instance came from; if it is this one and the instance is not
+/// de-identified yet, it is signalled here, or it would never be.</item>
+/// </list>
+/// An instance the registry shows de-identified is not signalled again (that would only start a late run with nothing
+/// to do). Returns the instance's pseudonymous keys for the journal.
 /// </summary>
 public sealed class SignalRecovery(
     IObjectStore store,
@@ -19,7 +23,6 @@ public sealed class SignalRecovery(
     ManifestHandler manifests,
     StudyAssemblyClient studies)
 {
-    /// <summary>Signals again what may not have been signalled; returns the instance's keys when it was one.</summary>
     public async Task<AcceptedKeys?> ResignalAsync(ObjectRef incoming, IngestResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -30,14 +33,7 @@ public sealed class SignalRecovery(
 
         if (result.Outcome == LedgerEntry.Manifest)
         {
-            foreach (var (studyKey, expected) in await manifests.ReadExpectationsAsync(incoming, cancellationToken))
-            {
-                if (await store.GetPropertiesAsync(new ObjectRef(Containers.Deidentified, $"{tenant.Id}/{studyKey}/summary.json"), cancellationToken) is null)
-                {
-                    await studies.SignalAsync(tenant.Id, studyKey, tenant.QuietPeriod, StudyEvent.Manifest(expected), cancellationToken);
-                }
-            }
-
+            await StudySignals.SendAsync(result with { Object = incoming }, studies, manifests, tenants, cancellationToken);
             return null;
         }
 
@@ -66,13 +62,11 @@ public sealed class SignalRecovery(
             return null; // a true duplicate: another object is this instance
         }
 
-        var output = new ObjectRef(Containers.Deidentified, $"{tenant.Id}/{keys.StudyKey}/{keys.SeriesKey}/{keys.SopKey}.dcm");
-        if (record.Version == 1 && await store.GetPropertiesAsync(output, cancellationToken) is not null)
+        if (!record.IsDone)
         {
-            return keys with { Version = record.Version }; // de-identified already: the signal did arrive
+            await studies.SignalAsync(tenant.Id, keys.StudyKey, tenant.QuietPeriod, StudyEvent.Instance(keys.SopKey, record.Version), cancellationToken);
         }
 
-        await studies.SignalAsync(tenant.Id, keys.StudyKey, tenant.QuietPeriod, StudyEvent.Instance(keys.SopKey, record.Version), cancellationToken);
         return keys with { Version = record.Version };
     }
 }

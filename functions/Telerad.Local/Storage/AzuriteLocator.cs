@@ -16,7 +16,9 @@ public static class AzuriteLocator
         var configured = Environment.GetEnvironmentVariable(Variable);
         if (!string.IsNullOrEmpty(configured))
         {
-            return File.Exists(configured) ? configured : throw new LocalStartException($"${Variable} names {configured}, which does not exist.");
+            return File.Exists(configured)
+                ? configured
+                : throw new LocalStartException($"${Variable} names {configured}, which does not exist. Install Azurite with `npm ci` at the repository root (or `bash tools/test.sh`, which does it) and unset ${Variable}, or point it at an azurite binary.");
         }
 
         var root = RepositoryRoot()
