@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Telerad.Azure;
 using Telerad.Upload;
+using Xunit.Abstractions;
 
 namespace Telerad.Local.Tests;
 
@@ -13,12 +14,16 @@ namespace Telerad.Local.Tests;
 /// completes, exactly once (no instance lost, none de-identified twice or as "late", one output per instance).
 /// Telerad.Local runs as its own process (Telerad.Local.dll next to the tests), as a user would start it.
 /// </summary>
-public sealed class RestartTests
+public sealed class RestartTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
 
-    [Fact]
-    public async Task A_study_interrupted_by_kill_9_completes_exactly_once_after_a_restart()
+    /// <summary>0: killed as soon as the upload is in (ingestion under way); 5 and 40: in the middle of de-identification.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(40)]
+    public async Task A_study_interrupted_by_kill_9_completes_exactly_once_after_a_restart(int killAfterOutputs)
     {
         using var site = TestSite.Create();
         var ports = TestSite.FreePorts(3).Select(p => p.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -40,9 +45,11 @@ public sealed class RestartTests
                 .UploadAsync(new UploadRequest { Path = site.Samples, Tenant = TestSite.Tenant }, null, CancellationToken.None);
             Assert.True(receipt.Succeeded);
 
-            // Mid-study: some instances are de-identified, not all of them.
-            outputsAtKill = await WaitForOutputsAsync(connectionString, atLeast: 5, TimeSpan.FromSeconds(90));
-            first.KillHard();
+            // Mid-study: not every instance is de-identified yet.
+            await WaitForOutputsAsync(connectionString, killAfterOutputs, TimeSpan.FromSeconds(90));
+            outputsAtKill = await CountOutputsAsync(connectionString);
+            first.KillHard(); // its Azurite gets SIGTERM from the kernel (parent death) and stops too
+            log.WriteLine($"killed with {outputsAtKill} of {total} instances in deid/");
             Assert.True(outputsAtKill < total, $"the pipeline finished ({outputsAtKill} outputs) before it could be killed");
         }
 
@@ -75,28 +82,36 @@ public sealed class RestartTests
 
     private static async Task<int> WaitForOutputsAsync(string connectionString, int atLeast, TimeSpan timeout)
     {
-        var container = new BlobServiceClient(connectionString).GetBlobContainerClient(Containers.Deidentified);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (await container.ExistsAsync())
+            var count = atLeast == 0 ? 0 : await CountOutputsAsync(connectionString);
+            if (count >= atLeast)
             {
-                var count = 0;
-                await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = TestSite.Tenant + "/" }, CancellationToken.None))
-                {
-                    count += blob.Name.EndsWith(".dcm", StringComparison.Ordinal) ? 1 : 0;
-                }
-
-                if (count >= atLeast)
-                {
-                    return count;
-                }
+                return count;
             }
 
             await Task.Delay(50);
         }
 
-        throw new TimeoutException("No de-identified output appeared.");
+        throw new TimeoutException($"Fewer than {atLeast} de-identified outputs appeared.");
+    }
+
+    private static async Task<int> CountOutputsAsync(string connectionString)
+    {
+        var container = new BlobServiceClient(connectionString).GetBlobContainerClient(Containers.Deidentified);
+        if (!await container.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = TestSite.Tenant + "/" }, CancellationToken.None))
+        {
+            count += blob.Name.EndsWith(".dcm", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static async Task<string> SingleUploadIdAsync(string connectionString)

@@ -3,15 +3,15 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Telerad.Local;
 
 /// <summary>
 /// An Azurite that Telerad.Local started and owns: persistent (its data under one folder), on fixed loopback ports,
 /// stopped with SIGTERM (so it saves its databases) when Telerad.Local stops. If Telerad.Local dies without stopping
-/// it (kill -9), the kernel sends Azurite SIGTERM too: it is started through `setpriv --pdeathsig TERM` from a
-/// thread that lives as long as the process (the parent-death signal follows the thread that forked).
+/// it (kill -9), Azurite gets one SIGTERM too: its shell parent (see <see cref="Supervisor"/>) is started through
+/// `setpriv --pdeathsig TERM` from a thread that lives as long as the process (the parent-death signal follows the
+/// thread that forked). A new Azurite on the same folder waits for the old one to finish saving (azurite.pid).
 /// Flags: ../shared/ENVIRONMENT.md (--skipApiVersionCheck for current SDKs, --disableTelemetry to stay offline).
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
@@ -22,19 +22,21 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string SetPriv = "/usr/bin/setpriv";
+    private const string LogFileName = "azurite.log";
+    private const string PidFileName = "azurite.pid";
     private const int SigTerm = 15;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PortWait = TimeSpan.FromSeconds(20);
 
     private readonly Process _process;
     private readonly ManualResetEventSlim _release;
-    private readonly StringBuilder _output;
+    private readonly string _log;
 
-    private AzuriteProcess(Process process, ManualResetEventSlim release, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(Process process, ManualResetEventSlim release, string log, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         _release = release;
-        _output = output;
+        _log = log;
         ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
     }
 
@@ -63,10 +65,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
 
-        var output = new StringBuilder();
+        await WaitForPreviousToExitAsync(location, cancellationToken);
+        var log = Path.Combine(location, LogFileName);
         var release = new ManualResetEventSlim();
-        var process = await LaunchAsync(Arguments(binary, location, blobPort, queuePort, tablePort), output, release);
-        var azurite = new AzuriteProcess(process, release, output, blobPort, queuePort, tablePort);
+        var process = await LaunchAsync(Arguments(binary, location, log, blobPort, queuePort, tablePort), release);
+        await File.WriteAllTextAsync(Path.Combine(location, PidFileName), process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var azurite = new AzuriteProcess(process, release, log, blobPort, queuePort, tablePort);
         try
         {
             await azurite.WaitUntilAnsweringAsync(ports, cancellationToken);
@@ -85,7 +89,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _ = Kill(_process.Id, SigTerm); // Azurite saves its databases on SIGTERM
+                _ = Kill(_process.Id, SigTerm); // the supervisor passes it on; Azurite saves its databases on SIGTERM
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
                 try
                 {
@@ -106,11 +110,31 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             _release.Set();
             _process.Dispose();
+            try
+            {
+                File.Delete(Path.Combine(Path.GetDirectoryName(_log)!, PidFileName));
+            }
+            catch (IOException)
+            {
+                // The folder is gone: nothing to clean.
+            }
             _release.Dispose();
         }
     }
 
-    private static List<string> Arguments(string binary, string location, int blobPort, int queuePort, int tablePort)
+    /// <summary>
+    /// A small shell parent for Azurite: it passes on exactly one SIGTERM and waits. With setpriv it is also the process
+    /// that gets the parent-death signal. Azurite must not get that signal itself: the kernel sends it again each time
+    /// the child is handed to another thread of the dying process, and Azurite's second SIGTERM ends it mid-save.
+    /// Output goes to a log file, not to a pipe: after a kill -9 of this process a pipe is broken, and Azurite, writing
+    /// "closing..." on its way out, would die of it before saving its databases.
+    /// </summary>
+    private const string Supervisor =
+        "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & child=$!; " +
+        "trap 'trap \"\" TERM INT; kill -TERM $child 2>/dev/null' TERM INT; " +
+        "while kill -0 $child 2>/dev/null; do wait $child; done";
+
+    private static List<string> Arguments(string binary, string location, string log, int blobPort, int queuePort, int tablePort)
     {
         var arguments = new List<string>();
         if (File.Exists(SetPriv))
@@ -120,6 +144,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
         var c = CultureInfo.InvariantCulture;
         arguments.AddRange([
+            "/bin/sh", "-c", Supervisor, "sh", log,
             binary, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", location,
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(c),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(c),
@@ -129,32 +154,20 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the process from a dedicated thread that stays alive until <paramref name="release"/> is set.</summary>
-    private static Task<Process> LaunchAsync(List<string> arguments, StringBuilder output, ManualResetEventSlim release)
+    private static Task<Process> LaunchAsync(List<string> arguments, ManualResetEventSlim release)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                var info = new ProcessStartInfo(arguments[0])
-                {
-                    UseShellExecute = false,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    WorkingDirectory = Path.GetTempPath(),
-                };
+                var info = new ProcessStartInfo(arguments[0]) { UseShellExecute = false, WorkingDirectory = Path.GetTempPath() };
                 foreach (var argument in arguments.Skip(1))
                 {
                     info.ArgumentList.Add(argument);
                 }
 
-                var process = new Process { StartInfo = info };
-                process.OutputDataReceived += (_, e) => Capture(output, e.Data);
-                process.ErrorDataReceived += (_, e) => Capture(output, e.Data);
-                process.Start();
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                started.SetResult(process);
+                started.SetResult(Process.Start(info) ?? throw new InvalidOperationException("no process"));
             }
             catch (Exception ex)
             {
@@ -172,6 +185,48 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         return started.Task;
     }
 
+    /// <summary>
+    /// The Azurite of a Telerad.Local that was killed gets SIGTERM and saves its databases after it has let go of its
+    /// ports: a new one started on the same folder before that would load the old files, and the old one would then
+    /// overwrite the new one's. Its process id is in the folder; wait until it is gone.
+    /// </summary>
+    private static async Task WaitForPreviousToExitAsync(string location, CancellationToken cancellationToken)
+    {
+        var pidFile = Path.Combine(location, PidFileName);
+        if (!File.Exists(pidFile) || !int.TryParse(await File.ReadAllTextAsync(pidFile, cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return;
+        }
+
+        var deadline = DateTime.UtcNow + PortWait;
+        while (IsAzuriteOf(pid, location))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new LocalStartException($"An Azurite (process {pid}) is still running on {location}. Is Telerad.Local already running with this data folder? Stop it first.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static bool IsAzuriteOf(int pid, string location)
+    {
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline");
+            return commandLine.Contains("azurite", StringComparison.Ordinal) && commandLine.Contains(location, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // no such process
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private async Task WaitUntilAnsweringAsync(int[] ports, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StartTimeout;
@@ -181,13 +236,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             {
                 if (_process.HasExited || DateTime.UtcNow > deadline)
                 {
-                    string captured;
-                    lock (_output)
-                    {
-                        captured = _output.ToString();
-                    }
-
-                    throw new LocalStartException($"Azurite did not start on 127.0.0.1:{port}. Its output:\n{captured}");
+                    throw new LocalStartException($"Azurite did not start on 127.0.0.1:{port}. Its output ({_log}):\n{LogTail()}");
                 }
 
                 try
@@ -224,19 +273,16 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private static void Capture(StringBuilder output, string? line)
+    private string LogTail()
     {
-        if (line is null)
+        try
         {
-            return;
+            var text = File.ReadAllText(_log);
+            return text.Length > 16 * 1024 ? text[^(16 * 1024)..] : text;
         }
-
-        lock (output)
+        catch (IOException)
         {
-            if (output.Length < 64 * 1024)
-            {
-                output.AppendLine(line);
-            }
+            return "(no output)";
         }
     }
 

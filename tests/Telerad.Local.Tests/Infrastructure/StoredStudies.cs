@@ -52,6 +52,11 @@ internal static class StoredStudies
         return studies;
     }
 
+    /// <summary>What a failing test prints: per study, outputs, registry rows (done, versions, late) and the summary.</summary>
+    public static string Describe(StoredStudy study) =>
+        $"  {study.StudyKey}: {study.OutputSopKeys.Count} outputs; registry {study.Registry.Count} rows, {study.Registry.Count(r => r.IsDone)} done, " +
+        $"versions {string.Join(',', study.Registry.Select(r => r.Version).Distinct())}, {study.Registry.Count(r => r.Late)} late; summary {study.Summary?.ToString() ?? "none"}";
+
     /// <summary>
     /// Every sample study is there exactly once, complete: one output per registered instance (no duplicates, none
     /// lost), each registered instance de-identified once in its first version and not as "late", and a summary whose
@@ -59,9 +64,13 @@ internal static class StoredStudies
     /// </summary>
     public static void AssertComplete(IReadOnlyList<SampleStudyDescriptor> truth, IReadOnlyList<StoredStudy> stored)
     {
-        Assert.Equal(truth.Count, stored.Count);
+        var picture = string.Join('\n', stored.Select(Describe));
+        Assert.True(truth.Count == stored.Count, $"{stored.Count} studies in deid/, {truth.Count} uploaded:\n{picture}");
         foreach (var study in stored)
         {
+            Assert.True(
+                study.Registry.Count == study.OutputSopKeys.Count && study.Registry.All(r => r.IsDone && r.Version == 1 && !r.Late),
+                $"study {study.StudyKey} is not complete exactly once:\n{picture}");
             Assert.Equal(study.OutputSopKeys.Count, study.OutputSopKeys.Distinct(StringComparer.Ordinal).Count());
             Assert.Equal(
                 study.Registry.Select(r => r.SopKey).Order(StringComparer.Ordinal),
