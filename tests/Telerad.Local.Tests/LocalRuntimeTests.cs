@@ -41,7 +41,7 @@ public sealed class LocalRuntimeFixture : IAsyncLifetime
                 TaskHub = TaskHub,
                 Urls = "http://127.0.0.1:0",
                 Tenants = [TestSite.Tenant],
-                QuietPeriod = TimeSpan.FromSeconds(3),
+                QuietPeriod = TimeSpan.FromSeconds(8), // longer than any gap between a study's instances on a busy machine: none may come in "late"
                 KeyFile = Site.KeyFile,
                 PollInterval = TimeSpan.FromMilliseconds(200),
                 LogLevel = LogLevel.Warning,

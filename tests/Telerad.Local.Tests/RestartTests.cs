@@ -18,11 +18,10 @@ public sealed class RestartTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
 
-    /// <summary>0: killed as soon as the upload is in (ingestion under way); 5 and 40: in the middle of de-identification.</summary>
+    /// <summary>0: killed as soon as the upload is in (ingestion under way); 20: in the middle of de-identification.</summary>
     [Theory]
     [InlineData(0)]
-    [InlineData(5)]
-    [InlineData(40)]
+    [InlineData(20)]
     public async Task A_study_interrupted_by_kill_9_completes_exactly_once_after_a_restart(int killAfterOutputs)
     {
         using var site = TestSite.Create();
@@ -31,7 +30,10 @@ public sealed class RestartTests(ITestOutputHelper log)
         [
             "--data", site.Data, "--blob-port", ports[0], "--queue-port", ports[1], "--table-port", ports[2],
             "--urls", "http://127.0.0.1:0", "--task-hub", TestSite.TaskHub("restart"), "--tenant", TestSite.Tenant,
-            "--quiet-period", "3", "--key-file", site.KeyFile, "--poll-interval", "200", "--message-visibility", "5",
+            // The quiet period is longer than a restart takes on a busy machine: a study's quiet timer keeps running while
+            // the process is down, and one that fired before the re-signalled instances arrived would complete the study
+            // early and take them in as late, which is the quiet period's meaning but not what this test is about.
+            "--quiet-period", "12", "--key-file", site.KeyFile, "--poll-interval", "200", "--message-visibility", "5",
         ];
         var total = site.Truth.Sum(t => t.Instances);
 
@@ -66,7 +68,7 @@ public sealed class RestartTests(ITestOutputHelper log)
         var (status, body) = await api.GetAsync($"uploads/{TestSite.Tenant}/{uploadId}");
         Assert.Equal(HttpStatusCode.OK, status);
         using var upload = JsonDocument.Parse(body);
-        Assert.Equal(0, upload.RootElement.GetProperty("pending").GetInt32());
+        Assert.True(upload.RootElement.GetProperty("pending").GetInt32() == 0, body);
         var outcomes = upload.RootElement.GetProperty("outcomes").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.GetInt32());
         Assert.Equal(total + 1, outcomes.Values.Sum());
         Assert.Equal(1, outcomes["manifest"]);
