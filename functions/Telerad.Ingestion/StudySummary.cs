@@ -34,6 +34,12 @@ public sealed record StudySummary
 
     public int LateInstances { get; init; }
 
+    /// <summary>AI triage's conclusion; null until the study has been triaged (it is, when assembly completes).</summary>
+    public StudyTriageSummary? Triage { get; init; }
+
+    /// <summary>Set when triage flagged a critical finding: the reading workflow reads the study as <see cref="PriorityUpgrade.To"/>.</summary>
+    public PriorityUpgrade? PriorityUpgrade { get; init; }
+
     /// <summary>Builds the summary from the de-identified instances of one study.</summary>
     public static StudySummary From(string tenant, string studyKey, IEnumerable<DeidentifiedInstance> instances, TenantSettings? settings = null, int lateInstances = 0)
     {

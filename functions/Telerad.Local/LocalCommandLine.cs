@@ -19,13 +19,14 @@ public static class LocalCommandLine
         var tenants = new Option<string[]>("--tenant") { Description = $"A tenant whose uploads are accepted (repeat for more). Default: {LocalOptions.DefaultTenant}." };
         var quiet = new Option<double>("--quiet-period") { DefaultValueFactory = _ => 60, Description = "Seconds after a study's last instance before it is complete without a manifest." };
         var keyFile = new Option<string?>("--key-file") { Description = "De-identification key file. Default: $TELERAD_KEY_FILE or ~/.config/telerad/deidentification-keys.json." };
+        var models = new Option<string?>("--models") { Description = "Triage model folder ({id}/{version}/manifest.json). Default: $TELERAD_MODELS, else the models shipped with Telerad.Local." };
         var poll = new Option<int>("--poll-interval") { DefaultValueFactory = _ => 1000, Description = "Milliseconds between listings of `incoming`." };
         var activities = new Option<int>("--activity-concurrency") { DefaultValueFactory = _ => 8, Description = "De-identification activities at once." };
         var visibility = new Option<double>("--message-visibility") { DefaultValueFactory = _ => 15, Description = "Seconds before work a killed process had taken is retried." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every object (opaque ids only)." };
         var root = new RootCommand("Telerad.Local: the whole Telerad pipeline on one machine (Azurite, the durable engine, the incoming poller, the HTTP API).")
         {
-            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, poll, activities, visibility, verbose,
+            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, models, poll, activities, visibility, verbose,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ public static class LocalCommandLine
                     Tenants = given is { Length: > 0 } ? given : [LocalOptions.DefaultTenant],
                     QuietPeriod = TimeSpan.FromSeconds(result.GetValue(quiet)),
                     KeyFile = result.GetValue(keyFile),
+                    ModelFolder = result.GetValue(models),
                     PollInterval = TimeSpan.FromMilliseconds(result.GetValue(poll)),
                     ActivityConcurrency = result.GetValue(activities),
                     MessageVisibilityTimeout = TimeSpan.FromSeconds(result.GetValue(visibility)),

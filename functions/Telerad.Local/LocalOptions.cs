@@ -37,6 +37,13 @@ public sealed record LocalOptions
     /// <summary>The tenants' de-identification keys; null: $TELERAD_KEY_FILE or ~/.config/telerad/deidentification-keys.json.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>The triage models ({id}/{version}/manifest.json); null: $TELERAD_MODELS, else the models shipped next to the program.</summary>
+    public string? ModelFolder { get; init; }
+
+    /// <summary>The model folder in effect.</summary>
+    public string EffectiveModelFolder =>
+        ModelFolder ?? (Environment.GetEnvironmentVariable("TELERAD_MODELS") is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "models"));
+
     /// <summary>How often `incoming` is listed for new objects.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

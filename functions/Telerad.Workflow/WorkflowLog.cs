@@ -11,9 +11,15 @@ internal static partial class WorkflowLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Instance {SopKey} of study {StudyKey} (tenant {Tenant}) version {Version} was de-identified before; not done again")]
     public static partial void AlreadyDeidentified(ILogger logger, string sopKey, string studyKey, string tenant, int version);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) assembled: {Instances} instances; waiting for late instances ended")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) assembled and triaged: {Instances} instances; its summary is the hand-off to reading")]
     public static partial void StudyCompleted(ILogger logger, string studyKey, string tenant, int instances);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}): de-identifying {Count} instances{LateNote}")]
     public static partial void BatchStarted(ILogger logger, string studyKey, string tenant, int count, string lateNote);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) triaged: {Status}, {Flagged} findings flagged, critical {Critical}, {Instances} instances read, priority upgrade {Upgrade}")]
+    public static partial void StudyTriaged(ILogger logger, string studyKey, string tenant, string status, int flagged, bool critical, int instances, bool upgrade);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Study {StudyKey} (tenant {Tenant}): triage failed after its retries ({ErrorType}); the study goes on as not analysed")]
+    public static partial void TriageFailed(ILogger logger, string studyKey, string tenant, string errorType);
 }

@@ -9,6 +9,7 @@ public static class WorkflowRegistration
         registry.AddOrchestrator<StudyAssemblyOrchestrator>();
         registry.AddActivity<DeidentifyInstanceActivity>();
         registry.AddActivity<PublishStudySummaryActivity>();
+        registry.AddActivity<TriageStudyActivity>();
         return registry;
     }
 }

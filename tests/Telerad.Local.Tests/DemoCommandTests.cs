@@ -28,6 +28,19 @@ public sealed class DemoCommandTests
         Assert.Contains("Quarantined objects: none.", output, StringComparison.Ordinal);
         Assert.Contains("93 accepted, 1 manifest", output, StringComparison.Ordinal);
         Assert.Equal(4, Directory.GetFiles(Path.Combine(data, "ground-truth"), "*.json").Length);
+
+        // Triage's conclusion in each study's lines agrees with the generator's ground truth (the lesion study is critical).
+        var lines = output.Split('\n');
+        foreach (var truthFile in Directory.GetFiles(Path.Combine(data, "ground-truth"), "*.json"))
+        {
+            var truth = SampleStudyDescriptor.Load(truthFile);
+            var row = Array.FindIndex(lines, l => l.StartsWith($"  {truth.Folder} ", StringComparison.Ordinal));
+            Assert.True(row >= 0, $"no row for {truth.Folder}:\n{output}");
+            var triage = lines[row + 2];
+            Assert.Contains("triage:", triage, StringComparison.Ordinal);
+            Assert.Equal(truth.Critical, triage.Contains("CRITICAL", StringComparison.Ordinal));
+            Assert.Equal(truth.Critical, triage.Contains("priority upgraded to STAT", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -24,6 +24,20 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     private readonly string _scratch = TestData.NewScratchDirectory("assembly");
     private static readonly StudyAssemblyOptions Retry = new() { MaxAttempts = 2, FirstRetryInterval = TimeSpan.FromMilliseconds(100), MaxRetryInterval = TimeSpan.FromSeconds(1) };
     private DurableTaskTestHost _host = null!;
+    private ModelStoreThatCanBreak _models = null!;
+
+    /// <summary>An empty model folder, or (when <see cref="Broken"/>) a store that fails as an unreachable one would.</summary>
+    private sealed class ModelStoreThatCanBreak(string folder) : Telerad.Triage.IModelStore
+    {
+        private readonly Telerad.Triage.FolderModelStore _inner = new(folder);
+
+        public bool Broken { get; set; }
+
+        public Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default) =>
+            Broken ? throw new InvalidOperationException("model store unreachable") : _inner.ListAsync(cancellationToken);
+
+        public Task<byte[]> ReadAsync(string idAndVersion, string fileName, CancellationToken cancellationToken = default) => _inner.ReadAsync(idAndVersion, fileName, cancellationToken);
+    }
 
     private sealed class Keys(DeidentificationKeys keys) : IDeidentificationKeyProvider
     {
@@ -32,6 +46,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _models = new ModelStoreThatCanBreak(Directory.CreateDirectory(Path.Combine(_scratch, "models")).FullName);
         var deidentifiers = (Func<TenantSettings, Deidentifier>)(_ => new Deidentifier(DeidentificationProfile.Reading, _keys));
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
@@ -45,6 +60,13 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
                 services.AddSingleton<IReidentificationStore>(new FileReidentificationStore(_scratch, new Keys(_keys), new JsonLinesAuditLog(Path.Combine(_scratch, "audit.jsonl"))));
                 services.AddSingleton(sp => new InstanceDeidentifier(_store, _tenants, deidentifiers, sp.GetRequiredService<IReidentificationStore>(), TimeProvider.System));
                 services.AddSingleton<StudyAssemblyActivities>();
+
+                // Triage with no model installed: every study is "not analysed" and goes on (triage has its own tests).
+                services.AddSingleton(new Telerad.Triage.TriageOptions());
+                services.AddSingleton<Telerad.Triage.IModelStore>(_models);
+                services.AddSingleton<Telerad.Triage.ModelLoader>();
+                services.AddSingleton<Telerad.Triage.TriageEngine>();
+                services.AddSingleton<StudyTriageActivities>();
             },
         });
     }
@@ -77,9 +99,12 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
             await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
         }
 
-        // Well before the 30 s quiet period: the manifest said 4, and 4 arrived.
+        // Completed well before the 30 s quiet period: the manifest said 4, and 4 arrived.
         var summaryName = new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/summary.json");
-        await WaitUntilAsync(() => _store.Names.Contains(summaryName), TimeSpan.FromSeconds(20));
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
+        Assert.Equal(StudyTriageSummary.NotAnalysed, completed.ReadOutputAs<StudySummary>()!.Triage!.Status);
+        Assert.Contains(new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/triage.json"), _store.Names);
         var deidentified = _store.Names.Where(n => n.Container == Containers.Deidentified && n.Name.EndsWith(".dcm", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, deidentified.Count);
         Assert.All(deidentified, n => Assert.StartsWith($"hospital-a/{studyKey}/", n.Name, StringComparison.Ordinal));
@@ -90,6 +115,27 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var metadata = await _host.Client.GetInstanceAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true);
         Assert.NotNull(metadata);
         Assert.DoesNotContain("Phantom", metadata.SerializedInput ?? string.Empty, StringComparison.OrdinalIgnoreCase); // no PHI in the history
+    }
+
+    [Fact]
+    public async Task A_triage_step_that_fails_never_blocks_the_study()
+    {
+        _models.Broken = true;
+        var accepted = await IngestAsync(2, upload: "u-broken-triage");
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
+        var summary = completed.ReadOutputAs<StudySummary>()!;
+        Assert.Equal(2, summary.Instances);
+        Assert.Equal((StudyTriageSummary.NotAnalysed, "Triage failed: System.InvalidOperationException"), (summary.Triage?.Status, summary.Triage?.Reason));
+        Assert.DoesNotContain(new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/triage.json"), _store.Names);
     }
 
     [Fact]
@@ -107,6 +153,9 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.True(first.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{first.RuntimeStatus}: {first.FailureDetails?.ErrorType} {first.FailureDetails?.ErrorMessage} {first.FailureDetails?.StackTrace}");
         Assert.Equal(2, first.ReadOutputAs<StudySummary>()!.Instances);
+        var triage = first.ReadOutputAs<StudySummary>()!.Triage;
+        Assert.Equal((StudyTriageSummary.NotAnalysed, "No triage model is installed."), (triage?.Status, triage?.Reason)); // and the study went on
+        Assert.Null(first.ReadOutputAs<StudySummary>()!.PriorityUpgrade);
 
         // A late instance after completion: a late run de-identifies it and flags it.
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(2), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));

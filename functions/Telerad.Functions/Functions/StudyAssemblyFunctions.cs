@@ -8,7 +8,7 @@ namespace Telerad.Functions;
 /// so these wrappers are written by hand: the orchestrator reads its input and runs the shared orchestrator class,
 /// the activities call the shared service — the same code Telerad.Local and the tests run.
 /// </summary>
-public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities)
+public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities, StudyTriageActivities triage)
 {
     [Function(StudyAssembly.OrchestratorName)]
     public static Task<StudySummary?> StudyAssemblyV1([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -24,4 +24,8 @@ public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities)
     [Function(StudyAssembly.PublishSummaryActivityName)]
     public Task<StudySummary> PublishStudySummaryV1([ActivityTrigger] PublishSummaryRequest request, CancellationToken cancellationToken) =>
         activities.PublishSummaryAsync(request, cancellationToken);
+
+    [Function(TriageStudy.ActivityName)]
+    public Task<StudyTriageSummary> TriageStudyV1([ActivityTrigger] TriageStudyRequest request, CancellationToken cancellationToken) =>
+        triage.TriageAsync(request, cancellationToken);
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Triage;
 
 namespace Telerad.Functions;
 
@@ -41,11 +42,25 @@ public static class TeleradFunctionsExtensions
         services.AddSingleton(sp => TableService(configuration, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<IDeidentificationKeyProvider>(sp => new KeyVaultKeyProvider(
             new SecretClient(new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
-
         // The same storage adapters and pipeline services as Telerad.Local.
         services.AddTeleradAzureStorage();
         services.AddTeleradPipeline();
+        AddTriage(services, configuration);
         return services;
+    }
+
+    /// <summary>The triage engine over the models container (or a folder, when Triage:ModelFolder is set).</summary>
+    private static void AddTriage(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(FunctionSettings.TriageSection).Get<TriageOptions>() ?? new TriageOptions();
+        options.Validate();
+        services.AddSingleton(options);
+        services.AddSingleton<IModelStore>(sp => configuration[FunctionSettings.TriageModelFolder] is { Length: > 0 } folder
+            ? new FolderModelStore(folder)
+            : new ObjectStoreModelStore(sp.GetRequiredService<IObjectStore>()));
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<TriageEngine>();
+        services.AddSingleton<StudyTriageActivities>();
     }
 
     private static TokenCredential Credential(IConfiguration configuration) =>

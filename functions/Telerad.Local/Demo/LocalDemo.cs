@@ -13,7 +13,7 @@ namespace Telerad.Local;
 /// <summary>
 /// `telerad demo`, the README's first command: on a fresh machine, generates the sample studies, starts Telerad.Local
 /// in this process, uploads the samples with the uploader, follows each study through the pipeline with the HTTP API
-/// (uploaded → accepted → de-identified → summary, quarantined objects with their reasons) and prints the path with
+/// (uploaded → accepted → de-identified → triaged → summary, quarantined objects with their reasons) and prints the path with
 /// timings. The samples' ground truth (study.json) stays out of the upload: it is not an image.
 /// </summary>
 public static class LocalDemo
@@ -210,7 +210,7 @@ public static class LocalDemo
                 if (status.Summary is not null && study.Deidentified is not null && status.Orchestration?.Status == "Completed")
                 {
                     study.Summarized = clock.Elapsed;
-                    await Say(output, clock, "summary", $"{study.Folder}: study complete, summary.json written (the hand-off to triage and reading)");
+                    await Say(output, clock, "summary", $"{study.Folder}: study complete: de-identified, triaged, summary.json written (the hand-off to reading)");
                 }
             }
 
@@ -260,6 +260,7 @@ public static class LocalDemo
                     s.TryGetProperty("instances", out var n) ? n.GetInt32() : 0,
                     Quarantined(study.Status!),
                     s.TryGetProperty("bodyPartExamined", out var body) && body.ValueKind == JsonValueKind.String ? body.GetString() : "-"));
+                await output.WriteLineAsync(string.Format(c, "  {0,-16} triage: {1}", string.Empty, DescribeTriage(s)));
             }
         }
 
@@ -276,6 +277,28 @@ public static class LocalDemo
         {
             await output.WriteLineAsync($"  {item.ObjectId}: {item.Quarantine!.Code}: {item.Quarantine.Message}");
         }
+    }
+
+    /// <summary>The summary's triage conclusion: analysed or not (and why), flagged findings, a priority upgrade.</summary>
+    private static string DescribeTriage(JsonElement summary)
+    {
+        if (!summary.TryGetProperty("triage", out var triage) || triage.ValueKind != JsonValueKind.Object)
+        {
+            return "-";
+        }
+
+        var status = triage.TryGetProperty("status", out var st) ? st.GetString() : null;
+        if (status != "analysed")
+        {
+            return $"not analysed ({(triage.TryGetProperty("reason", out var reason) ? reason.GetString() : "no reason given")})";
+        }
+
+        var flags = triage.TryGetProperty("flagged", out var flagged) && flagged.ValueKind == JsonValueKind.Array
+            ? flagged.EnumerateArray().Select(f => string.Create(CultureInfo.InvariantCulture,
+                $"{f.GetProperty("findingId").GetString()} {f.GetProperty("score").GetDouble():0.000} >= {f.GetProperty("threshold").GetDouble():0.000}{(f.GetProperty("critical").GetBoolean() ? " CRITICAL" : string.Empty)}")).ToList()
+            : [];
+        var upgrade = summary.TryGetProperty("priorityUpgrade", out var up) && up.ValueKind == JsonValueKind.Object ? $"; priority upgraded to {up.GetProperty("to").GetString()}" : string.Empty;
+        return (flags.Count == 0 ? "analysed, nothing flagged" : "flagged " + string.Join(", ", flags)) + upgrade;
     }
 
     private static int Quarantined(StudyStatus status) =>

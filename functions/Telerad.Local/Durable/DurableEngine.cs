@@ -65,7 +65,8 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
         _worker.AddTaskOrchestrations(Orchestration(shims, StudyAssembly.OrchestratorName, () => new StudyAssemblyOrchestrator()));
         _worker.AddTaskActivities(
             Activity(shims, StudyAssembly.DeidentifyActivityName, services.GetRequiredService<DeidentifyInstanceActivity>),
-            Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>));
+            Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>),
+            Activity(shims, TriageStudy.ActivityName, services.GetRequiredService<TriageStudyActivity>));
         await _worker.StartAsync();
         _client = new TaskHubClient(_service, new SdkJsonDataConverter(_workerOptions.DataConverter), loggerFactory);
     }

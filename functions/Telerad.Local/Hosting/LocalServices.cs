@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Triage;
 
 namespace Telerad.Local;
 
@@ -28,6 +29,14 @@ public static class LocalServices
         services.AddSingleton<IDeidentificationKeyProvider>(new LocalKeyFile(options.KeyFile ?? LocalKeyFile.DefaultPath()));
         services.AddTeleradAzureStorage();
         services.AddTeleradPipeline();
+
+        // Triage after assembly, with the models from a folder (the Functions app reads the `models` container).
+        services.AddSingleton(new TriageOptions());
+        services.AddSingleton<IModelStore>(new FolderModelStore(options.EffectiveModelFolder));
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<TriageEngine>();
+        services.AddSingleton<StudyTriageActivities>();
+        services.AddSingleton<TriageStudyActivity>();
 
         // The durable engine first: hosted services start in order, and the poller signals through it.
         services.AddSingleton<DurableEngine>();

@@ -61,6 +61,14 @@ public sealed class StudyAssemblyActivities(
         var records = await registry.ListInstancesAsync(request.Tenant, request.StudyKey, cancellationToken);
         var finished = records.Where(r => r.IsDone).ToList();
         var summary = StudySummary.From(request.Tenant, request.StudyKey, finished.Select(r => r.Result!), tenants.Find(request.Tenant), finished.Count(r => r.Late));
+        var triage = request.TriageFailure is { } failure
+            ? (TriageStudy.Failed(failure), null)
+            : await TriageStudy.ReadAsync(store, request.Tenant, request.StudyKey, cancellationToken);
+        if (triage is { } t)
+        {
+            summary = summary with { Triage = t.Summary, PriorityUpgrade = t.Upgrade };
+        }
+
         var json = JsonSerializer.SerializeToUtf8Bytes(summary, WorkflowJsonContext.Default.StudySummary);
         using var content = new MemoryStream(json);
         await store.WriteAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), content, new ObjectWriteOptions { ContentType = "application/json" }, cancellationToken);

@@ -61,12 +61,8 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 
                 if (pending.Count == 0)
                 {
-                    // Quiet, and nothing left to do: the study is complete. The summary is the registry's, so a late run
-                    // (or one that found nothing new) reports the whole study, not only what it saw.
-                    var summary = await context.CallActivityAsync<StudySummary>(
-                        StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
-                    WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
-                    return summary;
+                    // Quiet, and nothing left to do: the study is complete.
+                    return await CompleteAsync(context, input);
                 }
             }
 
@@ -82,11 +78,43 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 done[sop] = version;
             }
 
+            if (expected > 0 && done.Count >= expected)
+            {
+                // The manifest's instances are all here: complete now rather than after the quiet period. Anything that
+                // still arrives starts a late run.
+                return await CompleteAsync(context, input);
+            }
+
             await context.CallActivityAsync<StudySummary>(
                 StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
             context.ContinueAsNew(Carry(input, pending, done, expected, reported: true), preserveUnprocessedEvents: true);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The study is assembled: triage it, then publish the summary (which carries triage's conclusion). Triage never
+    /// blocks a study: if its activity fails after its retries, the summary says "not analysed" and why.
+    /// The summary is the registry's, so a late run reports the whole study, not only what it saw.
+    /// </summary>
+    private static async Task<StudySummary> CompleteAsync(TaskOrchestrationContext context, StudyAssemblyInput input)
+    {
+        var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
+        string? triageFailure = null;
+        try
+        {
+            await context.CallActivityAsync<StudyTriageSummary>(TriageStudy.ActivityName, new TriageStudyRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+        }
+        catch (TaskFailedException e)
+        {
+            triageFailure = e.FailureDetails.ErrorType;
+            WorkflowLog.TriageFailed(log, input.StudyKey, input.Tenant, triageFailure);
+        }
+
+        var summary = await context.CallActivityAsync<StudySummary>(
+            StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey, triageFailure), input.Retry.ToTaskOptions());
+        WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
+        return summary;
     }
 
     /// <summary>An event is redundant when that version (or a newer one) is already pending or done: signals repeat on redelivery.</summary>

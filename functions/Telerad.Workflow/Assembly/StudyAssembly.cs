@@ -52,7 +52,8 @@ public sealed record StudyEvent(string Kind, string? SopKey = null, int Version 
 public sealed record DeidentifyRequest(string Tenant, string StudyKey, string SopKey, int Version, bool Late = false);
 
 /// <summary>The publish activity's input: the summary is built from the instance registry, not carried here.</summary>
-public sealed record PublishSummaryRequest(string Tenant, string StudyKey);
+/// <summary>Publishes the study's summary; <paramref name="TriageFailure"/> says why triage could not run, when it could not.</summary>
+public sealed record PublishSummaryRequest(string Tenant, string StudyKey, string? TriageFailure = null);
 
 /// <summary>Retry policy of the activities: validated options (configuration section "StudyAssembly").</summary>
 public sealed record StudyAssemblyOptions

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Telerad.Triage;
+
+/// <summary>Settings of the triage engine (configuration section "Triage").</summary>
+public sealed record TriageOptions
+{
+    /// <summary>Threads ONNX Runtime uses inside one inference; 0 lets it decide (one per core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Slices per inference call: bounds the activations' memory.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Slices decoded and preprocessed at once.</summary>
+    public int PreprocessParallelism { get; init; } = Environment.ProcessorCount;
+
+    public void Validate()
+    {
+        if (IntraOpThreads < 0 || BatchSize < 1 || PreprocessParallelism < 1)
+        {
+            throw new ArgumentException("Triage options: intra-op threads >= 0, batch size >= 1, preprocessing parallelism >= 1.");
+        }
+    }
+}
+
+/// <summary>
+/// Loads models from a store: reads the manifest, verifies the model file's SHA-256 before ONNX Runtime sees a byte
+/// of it, checks the graph's input and output against the manifest, and caches the session per model version and hash.
+/// </summary>
+public sealed class ModelLoader(IModelStore store, TriageOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<TriageModel>>> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Every model version in the store, loaded (cached after the first call); throws on the first that cannot load.</summary>
+    public async Task<IReadOnlyList<TriageModel>> LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        var (models, failures) = await LoadAvailableAsync(cancellationToken);
+        return failures.Count == 0 ? models : throw new ModelLoadException(failures[0].Reason);
+    }
+
+    /// <summary>
+    /// Every model version in the store that loads, and for each one that does not, why: one broken or tampered model
+    /// must not stop the others from running.
+    /// </summary>
+    public async Task<(IReadOnlyList<TriageModel> Models, IReadOnlyList<(string IdAndVersion, string Reason)> Failures)> LoadAvailableAsync(CancellationToken cancellationToken = default)
+    {
+        var models = new List<TriageModel>();
+        var failures = new List<(string, string)>();
+        foreach (var idAndVersion in await store.ListAsync(cancellationToken))
+        {
+            try
+            {
+                models.Add(await LoadAsync(idAndVersion, cancellationToken));
+            }
+            catch (Exception e) when (e is ModelLoadException or ModelManifestException or IOException)
+            {
+                failures.Add((idAndVersion, e.Message));
+            }
+        }
+
+        return (models, failures);
+    }
+
+    public async Task<TriageModel> LoadAsync(string idAndVersion, CancellationToken cancellationToken = default)
+    {
+        var manifest = ModelManifestJson.Parse(await store.ReadAsync(idAndVersion, ModelManifest.FileName, cancellationToken));
+        if (idAndVersion != manifest.Id + "/" + manifest.Version)
+        {
+            throw new ModelManifestException($"The manifest at {idAndVersion} describes {manifest.Id}/{manifest.Version}.");
+        }
+
+        var key = idAndVersion + "@" + manifest.Sha256;
+        var entry = _cache.GetOrAdd(key, _ => new Lazy<Task<TriageModel>>(() => CreateAsync(idAndVersion, manifest, CancellationToken.None)));
+        try
+        {
+            return await entry.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (entry.Value.IsFaulted)
+        {
+            _cache.TryRemove(key, out _); // a failed load is tried again next time (the file may be fixed)
+            throw;
+        }
+    }
+
+    private async Task<TriageModel> CreateAsync(string idAndVersion, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        var bytes = await store.ReadAsync(idAndVersion, manifest.File, cancellationToken);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != manifest.Sha256)
+        {
+            throw new ModelLoadException($"Model {manifest.Id} {manifest.Version}: {manifest.File} has SHA-256 {actual}, the manifest says {manifest.Sha256}; refused.");
+        }
+
+        InferenceSession session;
+        using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        try
+        {
+            session = new InferenceSession(bytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"Model {manifest.Id} {manifest.Version}: ONNX Runtime cannot load {manifest.File}: {e.Message}", e);
+        }
+
+        try
+        {
+            CheckGraph(manifest, session);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        return new TriageModel(manifest, session);
+    }
+
+    private static void CheckGraph(ModelManifest manifest, InferenceSession session)
+    {
+        if (!session.InputMetadata.TryGetValue(manifest.Input.Name, out var input) || input.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelLoadException($"Model {manifest.Id} {manifest.Version}: the graph has no float input named {manifest.Input.Name} (it has {string.Join(", ", session.InputMetadata.Keys)}).");
+        }
+
+        if (!session.OutputMetadata.TryGetValue(manifest.Output.Name, out var output) || output.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelLoadException($"Model {manifest.Id} {manifest.Version}: the graph has no float output named {manifest.Output.Name} (it has {string.Join(", ", session.OutputMetadata.Keys)}).");
+        }
+
+        if (!ShapesAgree(input.Dimensions, manifest.Input.Shape) || !ShapesAgree(output.Dimensions, manifest.Output.Shape))
+        {
+            throw new ModelLoadException(
+                $"Model {manifest.Id} {manifest.Version}: the graph's shapes [{string.Join(", ", input.Dimensions)}] -> [{string.Join(", ", output.Dimensions)}] differ from the manifest's.");
+        }
+    }
+
+    /// <summary>Dynamic dimensions (-1 or symbolic in the graph) agree with anything; fixed ones must be equal.</summary>
+    private static bool ShapesAgree(int[] graph, IReadOnlyList<int> manifest) =>
+        graph.Length == manifest.Count && graph.Zip(manifest).All(d => d.First <= 0 || d.Second <= 0 || d.First == d.Second);
+
+    public void Dispose()
+    {
+        foreach (var entry in _cache.Values.Where(e => e.IsValueCreated && e.Value.IsCompletedSuccessfully))
+        {
+            entry.Value.Result.Dispose();
+        }
+
+        _cache.Clear();
+    }
+}

@@ -1,0 +1,228 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Telerad.Triage;
+
+/// <summary>
+/// Turns one decoded frame into one model input plane, exactly as docs/models.md specifies: Modality LUT, then the
+/// window clipped and scaled to [0, 1], then "area" resampling, then normalisation. The training script implements
+/// the same formulas; a test holds both to the same numbers. Thread-safe: the engine preprocesses slices in parallel.
+/// </summary>
+public sealed class SlicePreprocessor(ModelPreprocessing settings)
+{
+    /// <summary>The last value table built (stored value → windowed value) and what it was built for: slices of one
+    /// series share their rescale, so it is built once per series, not once per slice.</summary>
+    private volatile ValueTable? _table;
+
+    public int PlaneLength => settings.Resample.Rows * settings.Resample.Columns;
+
+    /// <summary>Writes the frame's plane into <paramref name="plane"/> (length <see cref="PlaneLength"/>).</summary>
+    public void Process(PixelFrame frame, ModalityLut lut, Span<float> plane)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(lut);
+        if (frame.SamplesPerPixel != 1)
+        {
+            throw new PixelDecodeException($"The model needs greyscale slices; this one has {frame.SamplesPerPixel} samples per pixel.", PixelDecodeFailure.Unsupported);
+        }
+
+        if (plane.Length != PlaneLength)
+        {
+            throw new ArgumentException($"The plane must hold {PlaneLength} values.", nameof(plane));
+        }
+
+        var (outRows, outColumns) = (settings.Resample.Rows, settings.Resample.Columns);
+        if (frame.Rows < outRows || frame.Columns < outColumns)
+        {
+            throw new PixelDecodeException($"The slice ({frame.Rows}x{frame.Columns}) is smaller than the model's input ({outRows}x{outColumns}); area resampling only reduces.", PixelDecodeFailure.Unsupported);
+        }
+
+        var rowStarts = BinStarts(frame.Rows, outRows);
+        var columnStarts = BinStarts(frame.Columns, outColumns);
+        var sums = new double[PlaneLength];
+        if (lut.Table is null && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 or PixelSampleType.UInt8)
+        {
+            AccumulateLinear(frame, lut, rowStarts, columnStarts, sums);
+        }
+        else
+        {
+            AccumulateOther(frame, lut, rowStarts, columnStarts, sums);
+        }
+
+        var (mean, std) = (settings.Normalise.Mean, settings.Normalise.Std);
+        for (var r = 0; r < outRows; r++)
+        {
+            var rowCount = rowStarts[r + 1] - rowStarts[r];
+            for (var c = 0; c < outColumns; c++)
+            {
+                var k = (r * outColumns) + c;
+                var area = rowCount * (columnStarts[c + 1] - columnStarts[c]);
+                plane[k] = (float)(((sums[k] / area) - mean) / std);
+            }
+        }
+    }
+
+    /// <summary>Rescale Slope/Intercept and window folded into one multiply-add per pixel, vectorised.</summary>
+    private void AccumulateLinear(PixelFrame frame, ModalityLut lut, int[] rowStarts, int[] columnStarts, double[] sums)
+    {
+        var (slope, intercept) = settings.ModalityLut ? (lut.Slope, lut.Intercept) : (1d, 0d);
+        var (a, b, clip) = settings.Window is { } w
+            ? (slope / w.Width, (intercept - (w.Center - (w.Width / 2))) / w.Width, true)
+            : (slope, intercept, false);
+        var data = frame.Data.AsSpan();
+        var columns = frame.Columns;
+        var outColumns = columnStarts.Length - 1;
+        var rowSums = new float[columns];
+        for (var r = 0; r < rowStarts.Length - 1; r++)
+        {
+            Array.Clear(rowSums);
+            for (var i = rowStarts[r]; i < rowStarts[r + 1]; i++)
+            {
+                switch (frame.SampleType)
+                {
+                    case PixelSampleType.Int16: LinearRows.Add(MemoryMarshal.Cast<byte, short>(data).Slice(i * columns, columns), rowSums, (float)a, (float)b, clip); break;
+                    case PixelSampleType.UInt16: LinearRows.Add(MemoryMarshal.Cast<byte, ushort>(data).Slice(i * columns, columns), rowSums, (float)a, (float)b, clip); break;
+                    default: LinearRows.Add(data.Slice(i * columns, columns), rowSums, (float)a, (float)b, clip); break;
+                }
+            }
+
+            for (var c = 0; c < outColumns; c++)
+            {
+                var sum = 0d;
+                for (var j = columnStarts[c]; j < columnStarts[c + 1]; j++)
+                {
+                    sum += rowSums[j];
+                }
+
+                sums[(r * outColumns) + c] = sum;
+            }
+        }
+    }
+
+    private void AccumulateOther(PixelFrame frame, ModalityLut lut, int[] rowStarts, int[] columnStarts, double[] sums)
+    {
+        var data = frame.Data.AsSpan();
+        var pixels = frame.Rows * frame.Columns;
+        switch (frame.SampleType)
+        {
+            // Up to 16 bits: every stored value's windowed value comes from a table, one lookup per pixel.
+            case PixelSampleType.UInt8: Accumulate(data[..pixels], TableFor(frame.SampleType, lut), 0, frame.Columns, rowStarts, columnStarts, sums); break;
+            case PixelSampleType.Int8: Accumulate(MemoryMarshal.Cast<byte, sbyte>(data)[..pixels], TableFor(frame.SampleType, lut), 128, frame.Columns, rowStarts, columnStarts, sums); break;
+            case PixelSampleType.UInt16: Accumulate(MemoryMarshal.Cast<byte, ushort>(data)[..pixels], TableFor(frame.SampleType, lut), 0, frame.Columns, rowStarts, columnStarts, sums); break;
+            case PixelSampleType.Int16: Accumulate(MemoryMarshal.Cast<byte, short>(data)[..pixels], TableFor(frame.SampleType, lut), 32768, frame.Columns, rowStarts, columnStarts, sums); break;
+
+            // 32-bit and floating point: computed per pixel.
+            case PixelSampleType.UInt32: Accumulate(MemoryMarshal.Cast<byte, uint>(data)[..pixels], lut, frame.Columns, rowStarts, columnStarts, sums); break;
+            case PixelSampleType.Int32: Accumulate(MemoryMarshal.Cast<byte, int>(data)[..pixels], lut, frame.Columns, rowStarts, columnStarts, sums); break;
+            case PixelSampleType.Float32: Accumulate(MemoryMarshal.Cast<byte, float>(data)[..pixels], lut, frame.Columns, rowStarts, columnStarts, sums); break;
+            default: Accumulate(MemoryMarshal.Cast<byte, double>(data)[..pixels], lut, frame.Columns, rowStarts, columnStarts, sums); break;
+        }
+    }
+
+    /// <summary>Input index where each output bin starts (and, last, the input length): input i is in bin floor(i * bins / length).</summary>
+    private static int[] BinStarts(int length, int bins)
+    {
+        var starts = new int[bins + 1];
+        var bin = 0;
+        for (var i = 0; i < length; i++)
+        {
+            var b = (int)((long)i * bins / length);
+            while (bin < b)
+            {
+                starts[++bin] = i;
+            }
+        }
+
+        starts[bins] = length;
+        return starts;
+    }
+
+    /// <summary>The modality LUT, then the window clipped and scaled (if any): the value that is averaged.</summary>
+    private double Transform(ModalityLut lut, double stored)
+    {
+        var value = settings.ModalityLut ? lut.Apply(stored) : stored;
+        if (settings.Window is { } w)
+        {
+            var low = w.Center - (w.Width / 2);
+            value = (Math.Clamp(value, low, low + w.Width) - low) / w.Width;
+        }
+
+        return value;
+    }
+
+    private float[] TableFor(PixelSampleType type, ModalityLut lut)
+    {
+        var cached = _table;
+        if (cached is not null && cached.Matches(type, lut))
+        {
+            return cached.Values;
+        }
+
+        var (size, offset) = type switch
+        {
+            PixelSampleType.UInt8 => (256, 0),
+            PixelSampleType.Int8 => (256, 128),
+            PixelSampleType.UInt16 => (65536, 0),
+            _ => (65536, 32768),
+        };
+        var values = new float[size];
+        for (var i = 0; i < size; i++)
+        {
+            values[i] = (float)Transform(lut, i - offset);
+        }
+
+        _table = new ValueTable(type, lut.Slope, lut.Intercept, lut.Table, values);
+        return values;
+    }
+
+    private static void Accumulate<T>(ReadOnlySpan<T> pixels, float[] table, int offset, int columns, int[] rowStarts, int[] columnStarts, double[] sums)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var outColumns = columnStarts.Length - 1;
+        for (var r = 0; r < rowStarts.Length - 1; r++)
+        {
+            var cells = sums.AsSpan(r * outColumns, outColumns);
+            for (var i = rowStarts[r]; i < rowStarts[r + 1]; i++)
+            {
+                var row = pixels.Slice(i * columns, columns);
+                for (var c = 0; c < outColumns; c++)
+                {
+                    var sum = 0f;
+                    for (var j = columnStarts[c]; j < columnStarts[c + 1]; j++)
+                    {
+                        sum += table[int.CreateTruncating(row[j]) + offset];
+                    }
+
+                    cells[c] += sum;
+                }
+            }
+        }
+    }
+
+    private void Accumulate<T>(ReadOnlySpan<T> pixels, ModalityLut lut, int columns, int[] rowStarts, int[] columnStarts, double[] sums)
+        where T : unmanaged, INumberBase<T>
+    {
+        var outColumns = columnStarts.Length - 1;
+        for (var r = 0; r < rowStarts.Length - 1; r++)
+        {
+            var cells = sums.AsSpan(r * outColumns, outColumns);
+            for (var i = rowStarts[r]; i < rowStarts[r + 1]; i++)
+            {
+                var row = pixels.Slice(i * columns, columns);
+                for (var c = 0; c < outColumns; c++)
+                {
+                    for (var j = columnStarts[c]; j < columnStarts[c + 1]; j++)
+                    {
+                        cells[c] += Transform(lut, double.CreateTruncating(row[j]));
+                    }
+                }
+            }
+        }
+    }
+
+    private sealed record ValueTable(PixelSampleType Type, double Slope, double Intercept, LookupTable? Lut, float[] Values)
+    {
+        public bool Matches(PixelSampleType type, ModalityLut lut) =>
+            Type == type && Slope == lut.Slope && Intercept == lut.Intercept && ReferenceEquals(Lut, lut.Table);
+    }
+}

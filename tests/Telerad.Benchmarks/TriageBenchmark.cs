@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using Telerad.Dicom;
+using Telerad.Samples;
+using Telerad.Triage;
+
+namespace Telerad.Benchmarks;
+
+/// <summary>
+/// `triage MODELS [SLICES] [RUNS]`: triage of one synthetic head CT (Telerad.Samples' lesion study at 512x512 and
+/// SLICES slices, default 300) against the same model's bare ONNX Runtime Run on ready tensors, in the same process,
+/// alternating (machines are noisy: the ratio is the figure). Prints per-study and per-slice latencies and the ratio.
+/// </summary>
+internal static class TriageBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var models = args[0];
+        var slices = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
+        var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 7;
+        var folder = Path.Combine(Path.GetTempPath(), $"telerad-triage-bench-{slices}");
+        if (!File.Exists(Path.Combine(folder, ".complete")))
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            SampleStudyGenerator.Generate(folder, new SampleOptions { Dimensions = SampleDimensions.Full with { CtSlices = slices } });
+            await File.WriteAllTextAsync(Path.Combine(folder, ".complete"), string.Empty);
+        }
+
+        var files = Directory.EnumerateFiles(Path.Combine(folder, "ct-head-lesion"), "*.dcm").Order(StringComparer.Ordinal).ToList();
+        var options = new TriageOptions();
+        using var loader = new ModelLoader(new FolderModelStore(models), options);
+        var engine = new TriageEngine(loader, options);
+        var model = (await loader.LoadAllAsync()).Single();
+
+        // Ready tensors: the engine's own preprocessing, done once, outside the timing.
+        var first = await engine.AnalyseAsync([.. files.Select(TriageSource.FromFile)]);
+        if (first.Status != TriageResult.AnalysedStatus)
+        {
+            Console.Error.WriteLine($"not analysed: {first.Reason}");
+            return 1;
+        }
+
+        var tensors = await ReadyTensorsAsync(files, model.Manifest.Preprocessing);
+        var plane = model.Manifest.Preprocessing.Channels * model.Manifest.Preprocessing.Resample.Rows * model.Manifest.Preprocessing.Resample.Columns;
+        var bare = new List<double>();
+        var full = new List<double>();
+        var preprocess = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (var start = 0; start < files.Count; start += options.BatchSize)
+            {
+                var count = Math.Min(options.BatchSize, files.Count - start);
+                model.Run(tensors.AsMemory(start * plane, count * plane), count);
+            }
+
+            bare.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var result = await engine.AnalyseAsync([.. files.Select(TriageSource.FromFile)]);
+            full.Add(clock.Elapsed.TotalMilliseconds);
+            preprocess.Add(result.Analyses.Sum(a => a.PreprocessMs));
+        }
+
+        var (b, f, p) = (Median(bare), Median(full), Median(preprocess));
+        var flagged = string.Join(", ", first.FlaggedFindings.Select(x => x.Id));
+        Console.WriteLine(FormattableString.Invariant($"study: {files.Count} slices 512x512, model {model.Manifest.Id} {model.Manifest.Version}, {runs} runs (medians), {Environment.ProcessorCount} cores"));
+        Console.WriteLine(FormattableString.Invariant($"bare inference on ready tensors: {b:0} ms per study, {b / files.Count:0.00} ms per slice"));
+        Console.WriteLine(FormattableString.Invariant($"triage (read + decode + preprocess + inference + aggregate): {f:0} ms per study, {f / files.Count:0.00} ms per slice (of which read/decode/preprocess {p:0} ms)"));
+        Console.WriteLine(FormattableString.Invariant($"ratio triage / bare inference: {f / b:0.00}  (target <= 1.3); study under 3 s: {(f <= 3000 ? "yes" : "no")}; flagged: {(flagged.Length == 0 ? "none" : flagged)}"));
+        return 0;
+    }
+
+    private static async Task<float[]> ReadyTensorsAsync(List<string> files, ModelPreprocessing settings)
+    {
+        var preprocessor = new SlicePreprocessor(settings);
+        var planes = new float[files.Count * preprocessor.PlaneLength];
+        for (var i = 0; i < files.Count; i++)
+        {
+            await using var stream = File.OpenRead(files[i]);
+            using var file = DicomFile.Read(stream);
+            preprocessor.Process(DicomPixelData.Create(file).DecodeFrame(0), ModalityLut.FromDataset(file.Dataset), planes.AsSpan(i * preprocessor.PlaneLength, preprocessor.PlaneLength));
+        }
+
+        return settings.Channels == 1 ? planes : throw new NotSupportedException("The benchmark stacks no channels.");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
