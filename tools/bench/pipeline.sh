@@ -12,7 +12,7 @@
 #   landed    pipeline, from the manifest landing (the uploader's end; it writes the manifest last) to every instance
 #             of the study in deid/ (the measure; ingestion overlapping the upload is not counted)
 #   whole     pipeline, from the upload's start to every instance in deid/ (includes copying the study into Azurite)
-#   complete  pipeline, upload start to StudyAssembly Completed with its summary (adds the quiet period, 2 s here)
+#   complete  pipeline, upload start to StudyAssembly Completed (after triage) with its summary
 #   upload    the upload alone (`telerad upload` into Azurite): a floor for anything that moves the study through Azurite
 # Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (node), against the bare run's (/usr/bin/time).
 set -euo pipefail
