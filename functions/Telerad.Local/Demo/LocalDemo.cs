@@ -87,8 +87,8 @@ public static class LocalDemo
             var (upload, complete) = await FollowAsync(api, receipt.UploadId, studies, clock, options.Timeout, output, cancellationToken);
             await PrintPathAsync(output, studies, upload, uploaded - uploadStarted, uploadStarted);
             await output.WriteLineAsync();
-            await output.WriteLineAsync($"Ask the API yourself (while it runs): curl -H '{DevIdentityHandler.HeaderName}: you' {runtime.ApiAddress}studies/{DemoOptions.Tenant}");
-            await output.WriteLineAsync($"                                        curl -H '{DevIdentityHandler.HeaderName}: you' {runtime.ApiAddress}uploads/{DemoOptions.Tenant}/{receipt.UploadId}");
+            await output.WriteLineAsync($"Ask the API yourself (run with --keep-running): curl -H '{DevIdentityHandler.HeaderName}: you' {runtime.ApiAddress}studies/{DemoOptions.Tenant}");
+            await output.WriteLineAsync($"                                              curl -H '{DevIdentityHandler.HeaderName}: you' {runtime.ApiAddress}uploads/{DemoOptions.Tenant}/{receipt.UploadId}");
             if (!complete)
             {
                 await output.WriteLineAsync(FormattableString.Invariant($"telerad demo: not every study was de-identified within {options.Timeout.TotalSeconds:0} s."));
