@@ -15,6 +15,12 @@ public interface IObjectStore
     /// </summary>
     Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Like <see cref="OpenReadAsync"/>, for reading little more than the start of an object (a DICOM header): a store
+    /// that fetches ranges fetches small ones, so a 512 KB slice is not downloaded to read its first 4 KB.
+    /// </summary>
+    Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) => OpenReadAsync(reference, cancellationToken);
+
     /// <summary>Writes an object from a stream (uploaded in blocks, not buffered whole).</summary>
     /// <exception cref="ObjectAlreadyExistsException">When <see cref="ObjectWriteOptions.IfNotExists"/> is set and it exists.</exception>
     Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default);

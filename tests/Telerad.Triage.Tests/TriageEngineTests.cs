@@ -158,6 +158,22 @@ public sealed class TriageEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Headers_are_read_through_the_cheap_opener_and_pixels_once_each()
+    {
+        var files = Write(Folder("openers"), [Constant(0), Square(0, 80, 0, 2, 0, 2), Constant(0)]);
+        var (headers, full) = (0, 0);
+        var sources = files.Select(f => new TriageSource(
+            Path.GetFileName(f),
+            _ => { Interlocked.Increment(ref full); return Task.FromResult<Stream>(File.OpenRead(f)); },
+            _ => { Interlocked.Increment(ref headers); return Task.FromResult<Stream>(File.OpenRead(f)); })).ToList();
+
+        var result = await _engine.AnalyseAsync(sources);
+
+        Assert.True(result.Critical);
+        Assert.Equal((3, 3), (headers, full));
+    }
+
+    [Fact]
     public async Task No_installed_model_means_not_analysed()
     {
         Directory.CreateDirectory(Folder("empty-models"));

@@ -64,14 +64,20 @@ public sealed class BlobObjectStore : IObjectStore
         }
     }
 
-    public async Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        OpenReadAsync(reference, _options.ReadBufferSize, cancellationToken);
+
+    public Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        OpenReadAsync(reference, _options.HeaderReadBufferSize, cancellationToken);
+
+    private async Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken)
     {
         var blob = Blob(reference);
         try
         {
             // allowModifications: false pins the ETag read when opening: a blob replaced while being read fails the
             // read (412) instead of silently mixing two versions. The stream is seekable and fetches one buffer per range.
-            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = _options.ReadBufferSize }, cancellationToken);
+            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize }, cancellationToken);
             return new StoreReadStream(stream, reference);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -342,6 +348,9 @@ public sealed record BlobObjectStoreOptions
     /// <summary>Bytes fetched per ranged GET when reading (default 4 MiB): the most a reader holds of an object.</summary>
     public int ReadBufferSize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Range size of <see cref="BlobObjectStore.OpenHeaderReadAsync"/>: a DICOM header is a few KB.</summary>
+    public int HeaderReadBufferSize { get; init; } = 64 * 1024;
+
     /// <summary>Objects up to this size go up in one Put Blob (default 8 MiB); larger ones in blocks.</summary>
     public long SingleUploadLimit { get; init; } = 8 * 1024 * 1024;
 
@@ -357,6 +366,7 @@ public sealed record BlobObjectStoreOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ReadBufferSize, 4096, nameof(ReadBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(HeaderReadBufferSize, 4096, nameof(HeaderReadBufferSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(SingleUploadLimit, 1, nameof(SingleUploadLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockSize, 1, nameof(BlockSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(UploadConcurrency, 1, nameof(UploadConcurrency));

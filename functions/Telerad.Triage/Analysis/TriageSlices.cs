@@ -1,7 +1,10 @@
 namespace Telerad.Triage;
 
-/// <summary>One instance to triage: a name for messages and a way to open it (a file, a blob).</summary>
-public sealed record TriageSource(string Name, Func<CancellationToken, Task<Stream>> OpenAsync)
+/// <summary>
+/// One instance to triage: a name for messages and a way to open it (a file, a blob), and optionally a cheaper way to
+/// open it for its header only (a blob read in small ranges), which the engine reads first for every instance.
+/// </summary>
+public sealed record TriageSource(string Name, Func<CancellationToken, Task<Stream>> OpenAsync, Func<CancellationToken, Task<Stream>>? OpenHeaderAsync = null)
 {
     public static TriageSource FromFile(string path) => new(Path.GetFileName(path), _ => Task.FromResult<Stream>(File.OpenRead(path)));
 }
@@ -20,7 +23,7 @@ internal sealed record SliceHeader(
 {
     public static async Task<SliceHeader> ReadAsync(TriageSource source, CancellationToken cancellationToken)
     {
-        await using var stream = await source.OpenAsync(cancellationToken);
+        await using var stream = await (source.OpenHeaderAsync ?? source.OpenAsync)(cancellationToken);
         using var file = DicomFile.Read(stream, new DicomReaderOptions { StopBeforePixelData = true }, leaveOpen: true);
         var d = file.Dataset;
         return new SliceHeader(

@@ -24,7 +24,7 @@ public sealed class StudyTriageActivities(TriageEngine engine, IObjectStore stor
             if (reference.Name.EndsWith(".dcm", StringComparison.Ordinal))
             {
                 // Names in deid/ are pseudonymous SOP keys: safe in reasons and logs.
-                sources.Add(new TriageSource(reference.Name[(reference.Name.LastIndexOf('/') + 1)..], ct => store.OpenReadAsync(reference, ct)));
+                sources.Add(new TriageSource(reference.Name[(reference.Name.LastIndexOf('/') + 1)..], ct => store.OpenReadAsync(reference, ct), ct => store.OpenHeaderReadAsync(reference, ct)));
             }
         }
 

@@ -115,6 +115,34 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_header_read_of_a_slice_fetches_one_small_range_not_the_slice()
+    {
+        var store = Store();
+        var reference = Ref("study/slice.dcm");
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, 512 * 1024)));
+        _log.Clear();
+
+        await using (var stream = await store.OpenHeaderReadAsync(reference))
+        {
+            var header = new byte[4096];
+            await stream.ReadExactlyAsync(header);
+            Assert.Equal(Pattern.Bytes(0, 4096), header);
+        }
+
+        var get = Assert.Single(_log.Entries, e => e.Method == "GET");
+        Assert.Equal("bytes=0-65535", get.Range); // 64 KiB of a 512 KiB object
+
+        // An ordinary read of the same object takes it in one range of up to 4 MiB.
+        _log.Clear();
+        await using (var stream = await store.OpenReadAsync(reference))
+        {
+            await stream.ReadExactlyAsync(new byte[4096]);
+        }
+
+        Assert.Equal("bytes=0-4194303", Assert.Single(_log.Entries, e => e.Method == "GET").Range);
+    }
+
+    [Fact]
     public async Task If_not_exists_refuses_to_replace_and_exactly_one_of_two_racing_creates_wins()
     {
         var store = Store(new BlobObjectStoreOptions { SingleUploadLimit = 1024, BlockSize = 1024 });
