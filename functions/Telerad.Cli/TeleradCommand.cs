@@ -14,6 +14,7 @@ internal static class TeleradCommand
         root.Subcommands.Add(SamplesCommand.Create());
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(TriageCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -7,7 +6,6 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Telerad.Auditing;
 using Telerad.Azure;
 using Telerad.Deidentification;
 using Telerad.Triage;
@@ -42,20 +40,11 @@ public static class TeleradFunctionsExtensions
         services.AddSingleton<TokenCredential>(_ => Credential(configuration));
         services.AddSingleton(sp => BlobService(configuration, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => TableService(configuration, sp.GetRequiredService<TokenCredential>()));
-        services.AddSingleton<IObjectStore>(sp => new BlobObjectStore(sp.GetRequiredService<BlobServiceClient>()));
-        services.AddSingleton(sp => new TableIngestionState(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<IIngestionLedger>(sp => sp.GetRequiredService<TableIngestionState>());
-        services.AddSingleton<IInstanceRegistry>(sp => sp.GetRequiredService<TableIngestionState>());
-        services.AddSingleton<IAuditLog>(sp => new AppendBlobAuditLog(sp.GetRequiredService<IObjectStore>()));
         services.AddSingleton<IDeidentificationKeyProvider>(sp => new KeyVaultKeyProvider(
             new SecretClient(new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
-        services.AddSingleton<IReidentificationStore>(sp => new TableReidentificationStore(
-            sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IDeidentificationKeyProvider>(), sp.GetRequiredService<IAuditLog>()));
-        services.AddSingleton(sp => Deidentifiers(sp.GetRequiredService<IDeidentificationKeyProvider>()));
-        services.AddSingleton<IngestInstanceHandler>();
-        services.AddSingleton<ManifestHandler>();
-        services.AddSingleton<InstanceDeidentifier>();
-        services.AddSingleton<StudyAssemblyActivities>();
+        // The same storage adapters and pipeline services as Telerad.Local.
+        services.AddTeleradAzureStorage();
+        services.AddTeleradPipeline();
         AddTriage(services, configuration);
         return services;
     }
@@ -72,13 +61,6 @@ public static class TeleradFunctionsExtensions
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<TriageEngine>();
         services.AddSingleton<StudyTriageActivities>();
-    }
-
-    /// <summary>One de-identifier per tenant (its profile and keys), built on first use.</summary>
-    private static Func<TenantSettings, Deidentifier> Deidentifiers(IDeidentificationKeyProvider keys)
-    {
-        var cache = new ConcurrentDictionary<string, Deidentifier>(StringComparer.Ordinal);
-        return tenant => cache.GetOrAdd(tenant.Id, _ => new Deidentifier(DeidentificationProfileJson.Load(tenant.DeidentificationProfile), keys.GetKeys(tenant.Id)));
     }
 
     private static TokenCredential Credential(IConfiguration configuration) =>

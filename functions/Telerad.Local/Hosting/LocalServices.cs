@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Telerad.Azure;
+using Telerad.Deidentification;
+using Telerad.Triage;
+
+namespace Telerad.Local;
+
+/// <summary>
+/// Telerad.Local's container: the same storage adapters and pipeline services as the Azure Functions app
+/// (<see cref="AzureStorageRegistration.AddTeleradAzureStorage"/>, <see cref="PipelineRegistration.AddTeleradPipeline"/>),
+/// with the local key file instead of Key Vault, the DTFx engine instead of Durable Functions, and the poller instead
+/// of Event Grid.
+/// </summary>
+public static class LocalServices
+{
+    public static IServiceCollection AddTeleradLocal(this IServiceCollection services, LocalOptions options, LocalStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        services.AddSingleton(options);
+        services.AddSingleton(storage);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new IngestionOptions());
+        services.AddSingleton(options.Retry);
+        services.AddSingleton<ITenantDirectory>(new StaticTenantDirectory(options.Tenants.Select(t => new TenantSettings { Id = t, QuietPeriod = options.QuietPeriod })));
+        services.AddSingleton(storage.CreateBlobServiceClient());
+        services.AddSingleton(storage.CreateTableServiceClient());
+        services.AddSingleton<IDeidentificationKeyProvider>(new LocalKeyFile(options.KeyFile ?? LocalKeyFile.DefaultPath()));
+        services.AddTeleradAzureStorage();
+        services.AddTeleradPipeline();
+
+        // Triage after assembly, with the models from a folder (the Functions app reads the `models` container).
+        services.AddSingleton(new TriageOptions());
+        services.AddSingleton<IModelStore>(new FolderModelStore(options.EffectiveModelFolder));
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<TriageEngine>();
+        services.AddSingleton<StudyTriageActivities>();
+        services.AddSingleton<TriageStudyActivity>();
+
+        // The durable engine first: hosted services start in order, and the poller signals through it.
+        services.AddSingleton<DurableEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
+        services.AddSingleton<IOrchestrationGateway, TaskHubGateway>();
+        services.AddSingleton(sp => new StudyAssemblyClient(sp.GetRequiredService<IOrchestrationGateway>(), sp.GetRequiredService<StudyAssemblyOptions>()));
+        services.AddSingleton<IngestionJournal>();
+        services.AddSingleton<SignalRecovery>();
+        services.AddSingleton<IncomingPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<IncomingPoller>());
+        services.AddSingleton<StatusQueries>();
+        return services;
+    }
+}

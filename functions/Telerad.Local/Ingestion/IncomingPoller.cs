@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Telerad.Local;
+
+/// <summary>
+/// What Event Grid does in Azure: finds new objects in `incoming` and hands each to the same IngestInstance handler
+/// and study signals as the Functions trigger. It lists the container every <see cref="LocalOptions.PollInterval"/>;
+/// its cursor is the set of object versions (name and ETag) already handled, kept in memory and in the
+/// <see cref="IngestionJournal"/> (read once at start). Objects extracted from archives are new objects in `incoming`
+/// and are picked up the same way. A failing object is retried with a growing delay; logs carry opaque ids only.
+/// </summary>
+public sealed partial class IncomingPoller(
+    IObjectStore store,
+    IngestInstanceHandler handler,
+    ManifestHandler manifests,
+    ITenantDirectory tenants,
+    StudyAssemblyClient studies,
+    SignalRecovery recovery,
+    IngestionJournal journal,
+    LocalOptions options,
+    TimeProvider time,
+    ILogger<IncomingPoller> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NotBefore)> _failing = new(StringComparer.Ordinal);
+    private HashSet<string> _handled = [];
+
+    /// <summary>When the last complete pass over `incoming` ended (for /health).</summary>
+    public DateTimeOffset? LastPass { get; private set; }
+
+    /// <summary>Object versions handled since start or found in the journal.</summary>
+    public int Handled => Volatile.Read(ref _handled).Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await journal.InitializeAsync(stoppingToken);
+        _handled = await journal.LoadHandledAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PassAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogPassFailed(SafeErrors.Describe(ex));
+            }
+
+            try
+            {
+                await Task.Delay(options.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass: list, then handle what is new (instances and archives before manifests).</summary>
+    internal async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var fresh = new List<(ObjectProperties Object, string Key)>();
+        await foreach (var item in store.ListAsync(Containers.Incoming, string.Empty, cancellationToken))
+        {
+            var (partition, row) = IngestionJournal.KeyOf(item);
+            var key = partition + "/" + row;
+            if (_handled.Contains(key) || (_failing.TryGetValue(key, out var failing) && failing.NotBefore > now))
+            {
+                continue;
+            }
+
+            fresh.Add((item, key));
+        }
+
+        if (fresh.Count == 0)
+        {
+            LastPass = time.GetUtcNow();
+            return;
+        }
+
+        var ordered = fresh.OrderBy(f => IsManifest(f.Object) ? 1 : 0).ToList();
+        var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var instances = ordered.Where(f => !IsManifest(f.Object)).ToList();
+        var manifestObjects = ordered.Where(f => IsManifest(f.Object)).ToList();
+        foreach (var batch in new[] { instances, manifestObjects })
+        {
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
+            {
+                var outcome = await HandleAsync(item.Object, item.Key, ct);
+                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            });
+        }
+
+        LastPass = time.GetUtcNow();
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var summary = string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Value} {o.Key}"));
+            LogPass(fresh.Count, summary);
+        }
+    }
+
+    private async Task<string> HandleAsync(ObjectProperties item, string key, CancellationToken cancellationToken)
+    {
+        var objectId = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..key.LastIndexOf('_')];
+        try
+        {
+            var result = await handler.HandleAsync(item.Reference, cancellationToken);
+            AcceptedKeys? keys = result.Instance is { } instance ? new AcceptedKeys(instance.StudyKey, instance.SeriesKey, instance.SopKey, instance.Version) : null;
+            if (result.Redelivered || result.Outcome == LedgerEntry.Duplicate)
+            {
+                // Handled by an earlier run that may have died before signalling (the journal has no row for it).
+                keys = await recovery.ResignalAsync(item.Reference, result, cancellationToken);
+            }
+            else
+            {
+                await StudySignals.SendAsync(result, studies, manifests, tenants, cancellationToken);
+            }
+
+            var (partition, row) = IngestionJournal.KeyOf(item);
+            await journal.RecordAsync(
+                new JournalEntry(partition, row, result.Outcome, keys?.StudyKey, keys?.SeriesKey, keys?.SopKey, keys?.Version, result.Rejection?.Code, time.GetUtcNow()),
+                cancellationToken);
+            lock (_handled)
+            {
+                _handled.Add(key);
+            }
+
+            _failing.TryRemove(key, out _);
+            LogObject(objectId, result.Outcome, keys?.StudyKey, result.Rejection?.Code);
+            return result.Outcome;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failures = _failing.TryGetValue(key, out var failing) ? failing.Failures + 1 : 1;
+            var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures - 1)));
+            _failing[key] = (failures, time.GetUtcNow() + delay);
+            LogObjectFailed(objectId, SafeErrors.Describe(ex), failures, delay.TotalSeconds);
+            return "failed";
+        }
+    }
+
+    private static bool IsManifest(ObjectProperties item) => IncomingObjectName.TryParse(item.Reference.Name)?.IsManifest == true;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Count} new object(s): {Outcomes}")]
+    private partial void LogPass(int count, string outcomes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ObjectId}: {Outcome} (study {StudyKey}, code {Code})")]
+    private partial void LogObject(string objectId, string outcome, string? studyKey, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{ObjectId}: ingestion failed ({Error}, attempt {Failures}); retrying in {Seconds} s")]
+    private partial void LogObjectFailed(string objectId, string error, int failures, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listing incoming failed ({Error}); retrying")]
+    private partial void LogPassFailed(string error);
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging;
+
+namespace Telerad.Local;
+
+/// <summary>How Telerad.Local runs: where its data lives, which storage and task hub it uses, what it serves.</summary>
+public sealed record LocalOptions
+{
+    public const string DefaultDataDirectory = ".work/local";
+    public const string DefaultTaskHub = "teleradlocal";
+    public const string DefaultUrls = "http://127.0.0.1:7071";
+    public const string DefaultTenant = "demo";
+
+    /// <summary>Azurite's data (when Telerad.Local starts it) lives under {DataDirectory}/azurite.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory;
+
+    /// <summary>A running storage account or emulator to use; null starts Azurite on <see cref="BlobPort"/>..<see cref="TablePort"/>.</summary>
+    public string? StorageConnectionString { get; init; }
+
+    public int BlobPort { get; init; } = 10000;
+
+    public int QueuePort { get; init; } = 10001;
+
+    public int TablePort { get; init; } = 10002;
+
+    /// <summary>The Durable Task hub (queues, tables and containers named after it). Letters and digits, 3-45 characters.</summary>
+    public string TaskHub { get; init; } = DefaultTaskHub;
+
+    /// <summary>Where the HTTP API listens (loopback only; port 0 picks a free one).</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>The tenants whose uploads are accepted (others are quarantined as unknown-tenant).</summary>
+    public IReadOnlyList<string> Tenants { get; init; } = [DefaultTenant];
+
+    /// <summary>A study without a manifest is complete this long after its last instance arrived.</summary>
+    public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The tenants' de-identification keys; null: $TELERAD_KEY_FILE or ~/.config/telerad/deidentification-keys.json.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>The triage models ({id}/{version}/manifest.json); null: $TELERAD_MODELS, else the models shipped next to the program.</summary>
+    public string? ModelFolder { get; init; }
+
+    /// <summary>The model folder in effect.</summary>
+    public string EffectiveModelFolder =>
+        ModelFolder ?? (Environment.GetEnvironmentVariable("TELERAD_MODELS") is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "models"));
+
+    /// <summary>How often `incoming` is listed for new objects.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Objects ingested at once.</summary>
+    public int IngestConcurrency { get; init; } = 8;
+
+    /// <summary>Activities (instance de-identifications) run at once.</summary>
+    public int ActivityConcurrency { get; init; } = 8;
+
+    /// <summary>How long a message taken by a worker that died stays invisible before another try (Durable Task queues).</summary>
+    public TimeSpan MessageVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Retry policy of the StudyAssembly activities.</summary>
+    public StudyAssemblyOptions Retry { get; init; } = new() { FirstRetryInterval = TimeSpan.FromSeconds(1), MaxRetryInterval = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Log level of Telerad's own messages (the engine's and ASP.NET Core's are at most warnings).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Refuses what cannot work, with a message that says what to change.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("--data must name a folder.");
+        }
+
+        if (TaskHub.Length is < 3 or > 45 || !TaskHub.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(TaskHub[0]))
+        {
+            throw new ArgumentException("--task-hub must be 3-45 letters and digits, starting with a letter.");
+        }
+
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw new ArgumentException("Azurite ports must be between 1 and 65535.");
+            }
+        }
+
+        if (Tenants.Count == 0 || Tenants.Any(t => !IncomingObjectName.IsSafeSegment(t)))
+        {
+            throw new ArgumentException("--tenant: at least one, each letters, digits, '-', '_' or '.', not starting with '.'.");
+        }
+
+        if (QuietPeriod < TimeSpan.FromSeconds(1) || PollInterval < TimeSpan.FromMilliseconds(50) || IngestConcurrency < 1 || ActivityConcurrency < 1
+            || MessageVisibilityTimeout < TimeSpan.FromSeconds(5))
+        {
+            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s.");
+        }
+
+        Retry.Validate();
+        _ = LoopbackUrls.Parse(Urls);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Telerad.Azure;
+using Telerad.Upload;
+
+namespace Telerad.Local.Tests;
+
+/// <summary>
+/// Telerad.Local in this process, as `telerad demo` runs it: its own Azurite (real, persistent under the test's
+/// folder), the DTFx engine on the Azure Storage backend, the poller and the API. The sample studies are uploaded once
+/// with the real uploader; the tests then look at what the pipeline left in storage and at what the API answers.
+/// </summary>
+public sealed class LocalRuntimeFixture : IAsyncLifetime
+{
+    private TestSite? _site;
+    private LocalRuntime? _runtime;
+
+    internal TestSite Site => _site!;
+
+    public LocalRuntime Runtime => _runtime!;
+
+    public string TaskHub { get; } = TestSite.TaskHub("rt");
+
+    public UploadReceipt Receipt { get; private set; } = null!;
+
+    public JsonElement Studies { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _site = TestSite.Create();
+        var ports = TestSite.FreePorts(3);
+        _runtime = await LocalRuntime.StartAsync(
+            new LocalOptions
+            {
+                DataDirectory = Site.Data,
+                BlobPort = ports[0],
+                QueuePort = ports[1],
+                TablePort = ports[2],
+                TaskHub = TaskHub,
+                Urls = "http://127.0.0.1:0",
+                Tenants = [TestSite.Tenant],
+                QuietPeriod = TimeSpan.FromSeconds(8), // longer than any gap between a study's instances on a busy machine: none may come in "late"
+                KeyFile = Site.KeyFile,
+                PollInterval = TimeSpan.FromMilliseconds(200),
+                LogLevel = LogLevel.Warning,
+            },
+            TextWriter.Null,
+            CancellationToken.None);
+        Receipt = await new StudyUploader(new BlobObjectStore(Runtime.Storage.CreateBlobServiceClient()))
+            .UploadAsync(new UploadRequest { Path = Site.Samples, Tenant = TestSite.Tenant }, null, CancellationToken.None);
+        Assert.True(Receipt.Succeeded);
+        using var api = new LocalApi(Runtime.ApiAddress);
+        Studies = await api.WaitForCompletedStudiesAsync(TestSite.Tenant, Site.Truth.Count, TimeSpan.FromSeconds(150));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_runtime is not null)
+        {
+            await _runtime.DisposeAsync();
+        }
+
+        _site?.Dispose();
+    }
+}
+
+public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixture<LocalRuntimeFixture>
+{
+    [Fact]
+    public async Task An_upload_ends_as_deidentified_studies_with_summaries_each_instance_once()
+    {
+        var stored = await StoredStudies.ReadAsync(fixture.Runtime.StorageConnectionString, TestSite.Tenant);
+        StoredStudies.AssertComplete(fixture.Site.Truth, stored);
+        Assert.Equal(fixture.Site.Truth.Sum(t => t.Instances), fixture.Receipt.ExpectedInstances);
+    }
+
+    [Fact]
+    public async Task The_studies_ran_on_the_Azure_Storage_durable_backend_in_Azurite()
+    {
+        // The DTFx Azure Storage backend keeps orchestration state in {hub}Instances and {hub}History: one row per
+        // study in the first, its events in the second. The in-memory test engine would leave neither.
+        var tables = new TableServiceClient(fixture.Runtime.StorageConnectionString);
+        var instances = new List<TableEntity>();
+        await foreach (var row in tables.GetTableClient(fixture.TaskHub + "Instances").QueryAsync<TableEntity>())
+        {
+            instances.Add(row);
+        }
+
+        var studyKeys = fixture.Studies.EnumerateArray().Select(s => s.GetProperty("studyKey").GetString()!).ToList();
+        Assert.Equal(
+            studyKeys.Select(k => StudyAssembly.InstanceId(TestSite.Tenant, k)).Order(StringComparer.Ordinal),
+            instances.Select(i => i.PartitionKey).Order(StringComparer.Ordinal));
+        Assert.All(instances, i => Assert.Equal("Completed", i.GetString("RuntimeStatus")));
+        var history = 0;
+        await foreach (var _ in tables.GetTableClient(fixture.TaskHub + "History").QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            history++;
+        }
+
+        Assert.True(history > instances.Count * 3, $"only {history} history rows");
+    }
+
+    [Theory]
+    [InlineData("studies/demo")]
+    [InlineData("uploads/demo/20250101T000000Z-00000000")]
+    [InlineData("studies/demo/2.25.1")]
+    public async Task The_API_refuses_a_caller_without_the_dev_identity(string path)
+    {
+        using var anonymous = new LocalApi(fixture.Runtime.ApiAddress, user: null);
+        var (status, body) = await anonymous.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains(DevIdentityHandler.HeaderName, body, StringComparison.Ordinal);
+
+        using var malformed = new LocalApi(fixture.Runtime.ApiAddress, user: "not a user id!");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await malformed.GetAsync(path)).Status);
+
+        using var health = new LocalApi(fixture.Runtime.ApiAddress, user: null);
+        Assert.Equal(HttpStatusCode.OK, (await health.GetAsync("health")).Status);
+    }
+
+    [Fact]
+    public async Task The_API_answers_with_pseudonymous_ids_only_never_PHI_or_object_names()
+    {
+        using var api = new LocalApi(fixture.Runtime.ApiAddress);
+        var answers = new List<string>();
+        foreach (var path in new[] { "health", $"studies/{TestSite.Tenant}", $"uploads/{TestSite.Tenant}/{fixture.Receipt.UploadId}" }
+            .Concat(fixture.Studies.EnumerateArray().Select(s => $"studies/{TestSite.Tenant}/{s.GetProperty("studyKey").GetString()}")))
+        {
+            var (status, body) = await api.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, status);
+            answers.Add(body);
+        }
+
+        var all = string.Join('\n', answers);
+        Assert.Equal(fixture.Site.Truth.Count, fixture.Studies.GetArrayLength());
+        Assert.Contains("\"deidentifiedInstances\":40", all, StringComparison.Ordinal);
+
+        // What identifies a patient or a hospital's files, from the generator's ground truth and the upload folder.
+        var secrets = fixture.Site.Truth.SelectMany(t => new[] { t.PatientName, t.PatientId, t.AccessionNumber, t.StudyInstanceUid, t.SeriesInstanceUid, t.Folder })
+            .Concat(fixture.Site.Truth.SelectMany(t => t.Files))
+            .Concat(Directory.EnumerateFiles(fixture.Site.Samples, "*", SearchOption.AllDirectories).Select(f => SopInstanceUid(f)))
+            .ToList();
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, all, StringComparison.Ordinal));
+        Assert.DoesNotContain("Sample^", all, StringComparison.Ordinal);
+    }
+
+    /// <summary>The original SOP Instance UID of an uploaded file, read with dcmdump (not with our reader).</summary>
+    private static string SopInstanceUid(string file)
+    {
+        var dump = Telerad.Dicom.Tests.ExternalTool.Run(Telerad.Dicom.Tests.ExternalTool.Require("dcmdump"), ["+P", "0008,0018", file]);
+        Assert.Equal(0, dump.ExitCode);
+        var open = dump.StandardOutput.IndexOf('[', StringComparison.Ordinal);
+        return dump.StandardOutput[(open + 1)..dump.StandardOutput.IndexOf(']', open)];
+    }
+}

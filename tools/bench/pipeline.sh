@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Benchmark (not a test; not run by CI): the whole local pipeline (Telerad.Local: upload -> ingest -> StudyAssembly ->
+# de-identification into deid/ -> summary) against bare `telerad deidentify` on the same files, in the same run,
+# round-robin, several runs. Prints each run and the median ratios. Issue 4's target: pipeline <= 1.5x bare.
+#
+# usage: tools/bench/pipeline.sh [STUDY_DIR] [RUNS]
+#   STUDY_DIR  a folder of DICOM files of one study (default: the 300-slice 512x512 CT of make-ct-study.sh, built
+#              once into .work/bench/ct with only the Explicit VR Little Endian syntax, ~2 min)
+#   RUNS       default 3
+# Times (wall clock, milliseconds):
+#   bare      `telerad deidentify --input STUDY --output DIR` (a fresh process: start-up included)
+#   landed    pipeline, from the manifest landing (the uploader's end; it writes the manifest last) to every instance
+#             of the study in deid/ (the issue's measure; ingestion overlapping the upload is not counted)
+#   whole     pipeline, from the upload's start to every instance in deid/ (includes copying the study into Azurite)
+#   complete  pipeline, upload start to StudyAssembly Completed (after triage) with its summary
+#   upload    the upload alone (`telerad upload` into Azurite): a floor for anything that moves the study through Azurite
+# Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (node), against the bare run's (/usr/bin/time).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+STUDY=${1:-}
+RUNS=${2:-3}
+WORK="$ROOT/.work/bench/pipeline"
+BIN="$ROOT/functions/Telerad.Cli/bin/Release/net10.0"
+TENANT=bench
+HEADER="X-Telerad-Dev-User: bench"
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 2; }
+[ -x node_modules/.bin/azurite ] || { echo "Azurite is missing: run 'npm ci' (or bash tools/test.sh) at the repository root"; exit 2; }
+
+if [ -z "$STUDY" ]; then
+  CT="$ROOT/.work/bench/ct"
+  if [ ! -f "$CT/.complete" ]; then
+    echo "building the 300-slice CT study (make-ct-study.sh, Explicit VR Little Endian only) ..."
+    rm -rf "$CT"
+    SYNTAXES=ele bash "${TELERAD_MAKE_CT:-$ROOT/../shared/tools/make-ct-study.sh}" "$CT" 300 512 >"$ROOT/.work/bench/make-ct.log" 2>&1
+    touch "$CT/.complete"
+  fi
+  STUDY="$CT/ele"
+fi
+[ -d "$STUDY" ] || { echo "no such folder: $STUDY"; exit 2; }
+FILES=$(find "$STUDY" -type f | wc -l)
+BYTES=$(du -sb "$STUDY" | cut -f1)
+
+dotnet build functions/Telerad.Cli -c Release --nologo -v quiet >/dev/null
+rm -rf "$WORK"; mkdir -p "$WORK"
+KEYS="$WORK/keys.json"   # one key file for both, so both do the same keyed work
+ms() { date +%s%3N; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+bare_run() {
+  local out="$WORK/bare-$1"
+  local t0 t1; t0=$(ms)
+  /usr/bin/time -f %M -o "$WORK/bare-$1.rss" dotnet "$BIN/telerad.dll" deidentify --input "$STUDY" --output "$out" \
+    --key-file "$KEYS" --tenant "$TENANT" --report "$WORK/bare-$1.json" >/dev/null 2>"$WORK/bare-$1.err"
+  t1=$(ms)
+  local n; n=$(find "$out" -name '*.dcm' | wc -l)
+  [ "$n" -eq "$FILES" ] || { echo "bare run $1 wrote $n of $FILES files"; exit 1; }
+  echo $((t1 - t0)) "$(cat "$WORK/bare-$1.rss")"
+  rm -rf "$out"
+}
+
+pipeline_run() {
+  local data="$WORK/local-$1" bp qp tp api
+  bp=$(free_port); qp=$(free_port); tp=$(free_port); api=$(free_port)
+  dotnet "$BIN/Telerad.Local.dll" --data "$data" --blob-port "$bp" --queue-port "$qp" --table-port "$tp" \
+    --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval 200 \
+    --key-file "$KEYS" >"$WORK/local-$1.out" 2>"$WORK/local-$1.err" &
+  local pid=$!
+  for _ in $(seq 1 300); do grep -q '^Telerad.Local ready' "$WORK/local-$1.out" 2>/dev/null && break; sleep 0.2; done
+  grep -q '^Telerad.Local ready' "$WORK/local-$1.out" || { cat "$WORK/local-$1.err"; exit 1; }
+  local cs; cs=$(grep -o 'connection-string "[^"]*"' "$WORK/local-$1.out" | cut -d'"' -f2)
+  local base="http://127.0.0.1:$api"
+  local t0 t1 t2 t3 key="" n=0
+  t0=$(ms)
+  dotnet "$BIN/telerad.dll" upload "$STUDY" --tenant "$TENANT" --connection-string "$cs" >"$WORK/upload-$1.txt" 2>&1
+  t1=$(ms)
+  while [ -z "$key" ]; do
+    key=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json 'd[0]["studyKey"] if d else ""' || true)
+    [ -n "$key" ] || sleep 0.1
+  done
+  while [ "$n" -lt "$FILES" ]; do
+    n=$(curl -sf -H "$HEADER" "$base/studies/$TENANT/$key" | json 'd["deidentifiedInstances"]' || echo 0)
+    [ "$n" -ge "$FILES" ] || sleep 0.1
+  done
+  t2=$(ms)
+  until [ "$(curl -sf -H "$HEADER" "$base/studies/$TENANT/$key" | json 'd["orchestration"]["status"] if d["summaryWrittenAt"] else ""')" = "Completed" ]; do sleep 0.1; done
+  t3=$(ms)
+  local rss node_rss node
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  node=$(pgrep -f -- "--location $data/azurite" | while read -r p; do [ "$(cat /proc/$p/comm)" = node ] && echo "$p"; done | head -1)
+  node_rss=$( [ -n "$node" ] && awk '/VmHWM/ {print $2}' "/proc/$node/status" || echo 0)
+  kill -TERM "$pid"; wait "$pid" || true
+  echo $((t2 - t1)) $((t2 - t0)) $((t3 - t0)) "$rss" "$node_rss" $((t1 - t0))
+  rm -rf "$data"
+}
+
+printf 'study: %s (%d files, %.1f MB); %d runs, round-robin\n' "$STUDY" "$FILES" "$(echo "$BYTES/1000000" | bc -l)" "$RUNS"
+printf '%-4s %8s %9s %9s %9s %9s %8s %8s %10s %11s %10s\n' run bare_ms upload_ms landed_ms whole_ms compl_ms landed/x whole/x bareRSS_MB localRSS_MB nodeRSS_MB
+: >"$WORK/results.txt"
+for i in $(seq 1 "$RUNS"); do
+  read -r bare bare_rss < <(bare_run "$i")
+  read -r landed whole complete rss node_rss upload < <(pipeline_run "$i")
+  echo "$bare $landed $whole $complete $bare_rss $rss $node_rss $upload" >>"$WORK/results.txt"
+  printf '%-4s %8d %9d %9d %9d %9d %8.2f %8.2f %10.0f %11.0f %10.0f\n' "$i" "$bare" "$upload" "$landed" "$whole" "$complete" \
+    "$(echo "$landed/$bare" | bc -l)" "$(echo "$whole/$bare" | bc -l)" "$(echo "$bare_rss/1024" | bc -l)" "$(echo "$rss/1024" | bc -l)" "$(echo "$node_rss/1024" | bc -l)"
+done
+python3 - "$WORK/results.txt" "$FILES" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+files = int(sys.argv[2])
+med = lambda i: statistics.median(r[i] for r in rows)
+bare, landed, whole, complete = med(0), med(1), med(2), med(3)
+print(f"median: bare {bare/1000:.2f} s ({files/(bare/1000):.0f} instances/s); pipeline landed->deid {landed/1000:.2f} s "
+      f"({files/(landed/1000):.0f} instances/s), upload start->deid {whole/1000:.2f} s, ->Completed {complete/1000:.2f} s")
+print(f"ratios (median of runs): landed/bare {statistics.median(r[1]/r[0] for r in rows):.2f}x, "
+      f"whole/bare {statistics.median(r[2]/r[0] for r in rows):.2f}x  (target <= 1.5x); "
+      f"the upload into Azurite alone: {statistics.median(r[7]/r[0] for r in rows):.2f}x")
+PY
