@@ -146,7 +146,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var client = new StudyAssemblyClient(_host.Client, Retry);
         foreach (var instance in accepted.Take(2))
         {
-            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(2), StudyEvent.Instance(instance.SopKey, instance.Version));
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(4), StudyEvent.Instance(instance.SopKey, instance.Version));
         }
 
         var id = StudyAssembly.InstanceId("hospital-a", studyKey);
@@ -158,9 +158,8 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.Null(first.ReadOutputAs<StudySummary>()!.PriorityUpgrade);
 
         // A late instance after completion: a late run de-identifies it and flags it.
-        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(2), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));
-        await Task.Delay(500);
-        var late = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(4), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));
+        var late = await NextRunCompletedAsync(id, first);
         var lateSummary = late.ReadOutputAs<StudySummary>()!;
         Assert.Equal(1, lateSummary.LateInstances);
         Assert.Equal(3, lateSummary.Instances); // the whole study, not only what the late run saw
@@ -175,10 +174,10 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var accepted = await IngestAsync(2, upload: "u-repeat");
         var studyKey = accepted[0].StudyKey;
         var client = new StudyAssemblyClient(_host.Client, Retry);
-        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Manifest(2));
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
         foreach (var instance in accepted)
         {
-            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Instance(instance.SopKey, instance.Version));
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
         }
 
         var id = StudyAssembly.InstanceId("hospital-a", studyKey);
@@ -189,12 +188,28 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
 
         // What a redelivered event does: signal the same version again. A late run starts, finds it done, and ends.
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Instance(accepted[0].SopKey, accepted[0].Version));
-        await Task.Delay(500);
-        var again = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var again = await NextRunCompletedAsync(id, first);
         var summary = again.ReadOutputAs<StudySummary>()!;
         Assert.Equal(2, summary.Instances);
         Assert.Equal(0, summary.LateInstances);
         Assert.Equal(etag, (await _store.GetPropertiesAsync(output))!.ETag); // not de-identified a second time
+    }
+
+    /// <summary>Waits for the run that a signal after completion starts (not the completed one before it) to complete.</summary>
+    private async Task<OrchestrationMetadata> NextRunCompletedAsync(string id, OrchestrationMetadata previous)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var current = await _host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            if (current is { RuntimeStatus: OrchestrationRuntimeStatus.Completed } && current.CreatedAt > previous.CreatedAt)
+            {
+                return current;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no new run of {id} completed: {current?.RuntimeStatus} created {current?.CreatedAt:O}");
+            await Task.Delay(100);
+        }
     }
 
     private sealed class ConsoleLoggerFactory : Microsoft.Extensions.Logging.ILoggerFactory
