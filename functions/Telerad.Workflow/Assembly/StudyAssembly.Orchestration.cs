@@ -100,6 +100,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     private static async Task<StudySummary> CompleteAsync(TaskOrchestrationContext context, StudyAssemblyInput input)
     {
         var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
+        context.SetCustomStatus("triaging");
         string? triageFailure = null;
         try
         {
@@ -114,6 +115,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         var summary = await context.CallActivityAsync<StudySummary>(
             StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey, triageFailure), input.Retry.ToTaskOptions());
         WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
+        context.SetCustomStatus("complete");
         return summary;
     }
 
