@@ -10,6 +10,11 @@ public static class WorkflowRegistration
         registry.AddActivity<DeidentifyInstanceActivity>();
         registry.AddActivity<PublishStudySummaryActivity>();
         registry.AddActivity<TriageStudyActivity>();
+        registry.AddOrchestrator<ReadStudyOrchestrator>();
+        registry.AddActivity<AssignReaderActivity>();
+        registry.AddActivity<NotifyActivity>();
+        registry.AddActivity<AuditReadingActivity>();
+        registry.AddActivity<HandOffReportActivity>();
         return registry;
     }
 }
