@@ -1,0 +1,11 @@
+// Broken on purpose: Owner on the whole resource group (what many samples grant).
+param principalId string = '33333333-3333-3333-3333-333333333333'
+
+resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, principalId, 'owner')
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')
+  }
+}
