@@ -119,7 +119,7 @@ internal static partial class AppSettingsContract
             {
                 if (!TenantId().IsMatch(tenant.Id))
                 {
-                    problems.Add($"tenant id '{tenant.Id}' is not one path segment (letters, digits, '.', '_', '-')");
+                    problems.Add($"tenant id '{tenant.Id}' is not a letter or digit followed by letters, digits, '.', '_' or '-'");
                 }
             }
         });
@@ -146,6 +146,6 @@ internal static partial class AppSettingsContract
     [GeneratedRegex("%([A-Za-z0-9_]+)%")]
     private static partial Regex HostJsonReference();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex TenantId();
 }
