@@ -3,7 +3,7 @@
 // azd); every resource below is deployed into that group by bicep/modules/*.bicep. See docs/deployment.md.
 targetScope = 'subscription'
 
-@description('Environment name (azd environment), e.g. dev or prod: part of every resource name.')
+@description('Environment name (azd environment), e.g. dev or prod: lower-case letters, digits and hyphens, part of every resource name.')
 @minLength(2)
 @maxLength(12)
 param environmentName string
@@ -106,7 +106,8 @@ var serviceBusTopics = [
 
 var token = uniqueString(subscription().id, environmentName, location)
 var allTags = union(tags, { 'azd-env-name': environmentName, 'telerad-environment': environmentName })
-var taskHubName = 'telerad${environmentName}'
+// Task hub names are letters and digits only (Azure Storage backend).
+var taskHubName = 'telerad${toLower(replace(replace(environmentName, '-', ''), '_', ''))}'
 
 // Names are fixed at compile time (not taken from module outputs) so that what-if and `bicep snapshot` resolve
 // every resource id; modules that need another module's resource name it and say so with dependsOn.
@@ -281,7 +282,7 @@ module scheduler '../bicep/modules/durable-task-scheduler.bicep' = if (durableBa
     location: location
     tags: allTags
     taskHubName: taskHubName
-    skuName: 'Consumption'
+    skuName: 'Dedicated'
     workspaceId: monitoring.outputs.workspaceId
     appPrincipalId: identity.outputs.principalId
   }
@@ -314,10 +315,11 @@ module hostStorageEndpoints '../bicep/modules/private-endpoint.bicep' = [
       location: location
       tags: allTags
       subnetId: vnet!.outputs.privateEndpointsSubnetId
-      targetId: hostStorage.outputs.id
+      targetId: resourceId(subscription().subscriptionId, rg.name, 'Microsoft.Storage/storageAccounts', names.hostStorage)
       groupId: endpoint.kind
       dnsZoneId: endpoint.kind == 'blob' ? vnet!.outputs.blobZoneId : endpoint.kind == 'queue' ? vnet!.outputs.queueZoneId : vnet!.outputs.tableZoneId
     }
+    dependsOn: [ hostStorage ]
   }
 ]
 
@@ -329,10 +331,11 @@ module dataStorageEndpoints '../bicep/modules/private-endpoint.bicep' = [
       location: location
       tags: allTags
       subnetId: vnet!.outputs.privateEndpointsSubnetId
-      targetId: dataStorage.outputs.id
+      targetId: resourceId(subscription().subscriptionId, rg.name, 'Microsoft.Storage/storageAccounts', names.dataStorage)
       groupId: endpoint.kind
       dnsZoneId: endpoint.kind == 'blob' ? vnet!.outputs.blobZoneId : endpoint.kind == 'queue' ? vnet!.outputs.queueZoneId : vnet!.outputs.tableZoneId
     }
+    dependsOn: [ dataStorage ]
   }
 ]
 
@@ -343,10 +346,11 @@ module serviceBusEndpoint '../bicep/modules/private-endpoint.bicep' = if (privat
     location: location
     tags: allTags
     subnetId: vnet!.outputs.privateEndpointsSubnetId
-    targetId: serviceBus.outputs.id
+    targetId: resourceId(subscription().subscriptionId, rg.name, 'Microsoft.ServiceBus/namespaces', names.serviceBus)
     groupId: 'namespace'
     dnsZoneId: vnet!.outputs.serviceBusZoneId
   }
+  dependsOn: [ serviceBus ]
 }
 
 module keyVaultEndpoint '../bicep/modules/private-endpoint.bicep' = if (privateNetworking) {
@@ -356,10 +360,11 @@ module keyVaultEndpoint '../bicep/modules/private-endpoint.bicep' = if (privateN
     location: location
     tags: allTags
     subnetId: vnet!.outputs.privateEndpointsSubnetId
-    targetId: keyVault.outputs.id
+    targetId: resourceId(subscription().subscriptionId, rg.name, 'Microsoft.KeyVault/vaults', names.keyVault)
     groupId: 'vault'
     dnsZoneId: vnet!.outputs.keyVaultZoneId
   }
+  dependsOn: [ keyVault ]
 }
 
 // The app's identity as the app settings name it (its client id), the same resource the Function App is assigned.

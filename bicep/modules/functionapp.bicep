@@ -123,7 +123,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      vnetRouteAllEnabled: !empty(subnetId)
       appSettings: map(items(union(platformSettings, appSettings)), setting => { name: setting.key, value: string(setting.value) })
     }
   }

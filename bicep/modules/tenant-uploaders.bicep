@@ -31,7 +31,8 @@ resource incoming 'Microsoft.Storage/storageAccounts/blobServices/containers@202
 resource uploaderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'telerad-tenant-uploader')
   properties: {
-    roleName: 'Telerad tenant uploader (${resourceGroup().name})'
+    // Role names are unique in the Entra tenant: the group and subscription make it so.
+    roleName: 'Telerad tenant uploader (${resourceGroup().name}, ${subscription().subscriptionId})'
     description: 'Create and write blobs only (no read, list or delete); assignments add a condition on the tenant prefix.'
     type: 'CustomRole'
     assignableScopes: [ resourceGroup().id ]

@@ -145,6 +145,32 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         Assert.Equal(deployment.PrivateNetworking, Deployment.At(site, "properties.virtualNetworkSubnetId") is JsonValue);
     }
 
+    /// <summary>With private networking, every data service the app reaches has a private endpoint per sub-resource,
+    /// registered in a private DNS zone; without it, there are none.</summary>
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Private_endpoints_cover_storage_service_bus_and_key_vault(string environment)
+    {
+        var deployment = environments[environment];
+        var endpoints = deployment.OfType("Microsoft.Network/privateEndpoints")
+            .SelectMany(e => Deployment.At(e, "properties.privateLinkServiceConnections")!.AsArray().OfType<JsonObject>())
+            .Select(c => (Target: Deployment.At(c, "properties.privateLinkServiceId")!.ToString(), Group: Deployment.At(c, "properties.groupIds")!.AsArray().Single()!.GetValue<string>()))
+            .ToList();
+        var expected = deployment.OfType(SecurityInvariants.StorageAccounts).SelectMany(a => new[] { "blob", "queue", "table" }.Select(g => (Deployment.Id(a), g)))
+            .Append((Deployment.Id(deployment.OfType("Microsoft.ServiceBus/namespaces").Single()), "namespace"))
+            .Append((Deployment.Id(deployment.OfType("Microsoft.KeyVault/vaults").Single()), "vault"))
+            .ToList();
+
+        if (!deployment.PrivateNetworking)
+        {
+            Assert.Empty(endpoints);
+            return;
+        }
+
+        Assert.All(expected, e => Assert.Contains(endpoints, p => p.Group == e.Item2 && p.Target.Contains(e.Item1, StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(deployment.OfType("Microsoft.Network/privateEndpoints").Count(), deployment.OfType("Microsoft.Network/privateEndpoints/privateDnsZoneGroups").Count());
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public void Every_located_resource_is_tagged_with_its_environment(string environment)
