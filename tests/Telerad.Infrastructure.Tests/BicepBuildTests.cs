@@ -58,22 +58,30 @@ public sealed class BicepBuildTests(EnvironmentsFixture environments)
         }
     }
 
-    /// <summary>bicepconfig.json makes the rules that matter errors: a template that breaks them does not build.</summary>
-    [Theory]
-    [InlineData("no-unused-params", "param unused string\n")]
-    [InlineData("outputs-should-not-contain-secrets", "param location string\nresource account 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {\n  name: 'st${location}'\n}\noutput key string = account.listKeys().keys[0].value\n")]
-    [InlineData("secure-secrets-in-params", "param adminPassword string\noutput length int = length(adminPassword)\n")]
-    [InlineData("no-hardcoded-location", "resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'id'\n  location: 'westeurope'\n}\n")]
-    public void The_bicep_configuration_turns_important_rules_into_errors(string rule, string template)
+    /// <summary>Templates that break the rules that matter, one per rule (compiled together: one process).</summary>
+    private static readonly Dictionary<string, string> RuleBreakers = new(StringComparer.Ordinal)
     {
-        var folder = Path.Combine(environments.Workspace.Root, "bicep", "scratch-" + rule);
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, "broken.bicep");
-        File.WriteAllText(file, template);
+        ["no-unused-params"] = "param unused string\n",
+        ["outputs-should-not-contain-secrets"] = "param location string\nresource account 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {\n  name: 'st${location}'\n}\noutput key string = account.listKeys().keys[0].value\n",
+        ["secure-secrets-in-params"] = "param adminPassword string\noutput length int = length(adminPassword)\n",
+        ["no-hardcoded-location"] = "resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'id'\n  location: 'westeurope'\n}\n",
+        ["no-hardcoded-env-urls"] = "output endpoint string = 'https://example.blob.core.windows.net/'\n",
+    };
 
-        var result = BicepCli.Run(environments.Workspace.Root, "build", file, "--stdout");
+    /// <summary>bicepconfig.json makes the rules that matter errors: a template that breaks one does not build.</summary>
+    [Fact]
+    public void The_bicep_configuration_turns_important_rules_into_errors()
+    {
+        var folder = Path.Combine(environments.Workspace.Root, "bicep", "scratch-rules");
+        Directory.CreateDirectory(folder);
+        foreach (var (rule, template) in RuleBreakers)
+        {
+            File.WriteAllText(Path.Combine(folder, rule + ".bicep"), template);
+        }
+
+        var result = BicepCli.Run(environments.Workspace.Root, "lint", "--pattern", "bicep/scratch-rules/*.bicep");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains(result.Diagnostics, d => d.Contains($" : Error {rule}:", StringComparison.Ordinal));
+        Assert.All(RuleBreakers.Keys, rule => Assert.Contains(result.Diagnostics, d => d.Contains($"{rule}.bicep(", StringComparison.Ordinal) && d.Contains($" : Error {rule}:", StringComparison.Ordinal)));
     }
 }

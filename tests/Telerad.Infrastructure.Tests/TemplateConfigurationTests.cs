@@ -171,6 +171,33 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         Assert.Equal(deployment.OfType("Microsoft.Network/privateEndpoints").Count(), deployment.OfType("Microsoft.Network/privateEndpoints/privateDnsZoneGroups").Count());
     }
 
+    /// <summary>docs/storage.md "Per-tenant isolation": each uploader may create and write blobs under its own
+    /// prefix of `incoming` and do nothing else (a role with only those data actions, a condition on the path).</summary>
+    [Fact]
+    public void Tenant_uploaders_can_only_write_under_their_prefix()
+    {
+        var deployment = environments["all-options"];
+        var role = deployment.OfType(SecurityInvariants.RoleDefinitions).Single();
+        var permission = Deployment.At(role, "properties.permissions")!.AsArray().Single()!.AsObject();
+        var incoming = Deployment.Id(DataAccount(deployment)) + "/blobServices/default/containers/" + Containers.Incoming;
+        var uploads = deployment.OfType(SecurityInvariants.RoleAssignments).Where(a => Deployment.At(a, "properties.condition") is not null).ToList();
+
+        Assert.Empty(permission["actions"]!.AsArray());
+        Assert.Equal(
+            ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"],
+            permission["dataActions"]!.AsArray().Select(a => a!.GetValue<string>()).Order());
+        Assert.Equal(["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"], uploads.Select(a => Deployment.At(a, "properties.principalId")!.GetValue<string>()).Order());
+        foreach (var (upload, tenant) in uploads.OrderBy(a => Deployment.At(a, "properties.principalId")!.GetValue<string>()).Zip(["hospital-a", "hospital-b"]))
+        {
+            Assert.Equal(incoming, SecurityInvariants.ScopeOf(upload));
+            Assert.EndsWith("/" + Deployment.Name(role), Deployment.At(upload, "properties.roleDefinitionId")!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("2.0", Deployment.At(upload, "properties.conditionVersion")!.GetValue<string>());
+            var condition = Deployment.At(upload, "properties.condition")!.GetValue<string>();
+            Assert.Contains($"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '{tenant}/'", condition, StringComparison.Ordinal);
+            Assert.Contains($"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals '{Containers.Incoming}'", condition, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public void Every_located_resource_is_tagged_with_its_environment(string environment)
