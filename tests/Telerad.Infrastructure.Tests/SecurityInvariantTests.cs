@@ -104,6 +104,7 @@ public sealed class BrokenTemplateTests
         var violations = SecurityInvariants.LeastPrivilegeRoleAssignments(TemplateWorkspace.DeployBroken("owner-role-assignment")).ToList();
 
         Assert.Contains(violations, v => v.EndsWith("grants Owner", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.EndsWith("grants /subscriptions/" + Deployment.SubscriptionId + "/providers/Microsoft.Authorization/roleDefinitions/17d1049b-9a84-46fb-8f53-869881c3d3ab, not a data-plane role", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Contains("scope /subscriptions/" + Deployment.SubscriptionId + "/resourceGroups/rg-broken is not a resource", StringComparison.Ordinal));
     }
 

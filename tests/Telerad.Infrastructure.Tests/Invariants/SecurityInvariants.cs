@@ -137,12 +137,30 @@ internal static partial class SecurityInvariants
         ["00482a5a-887f-4fb3-b363-3b7fe8e74483"] = "Key Vault Administrator",
     };
 
+    /// <summary>The built-in roles the templates may grant: data-plane roles only (no control-plane "Contributor" of any kind).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DataPlaneRoles = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
+        ["2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"] = "Storage Blob Data Reader",
+        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
+        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
+        ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
+        ["12338af0-0e69-4776-bea7-57ae8d297424"] = "Key Vault Crypto User",
+        ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = "Azure Service Bus Data Sender",
+        ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+        ["0ad04412-c4d5-4796-b79c-f76d14c8d402"] = "Durable Task Data Contributor",
+        ["58a3b984-7adf-4c20-983a-32417c86fbc8"] = "DICOM Data Owner",
+        ["5a1fc7df-4bf1-4951-a576-89034ee01acd"] = "FHIR Data Contributor",
+    };
+
     /// <summary>
-    /// Least privilege: no role assignment grants a forbidden role, every assignment is scoped to a resource (never a
-    /// subscription or resource group), and custom roles hold no wildcard and no authorization actions.
+    /// Least privilege: no role assignment grants a forbidden role, every one grants a data-plane role (or a custom
+    /// role of the same deployment), every assignment is scoped to a resource (never a subscription or resource
+    /// group), and custom roles hold no wildcard and no authorization actions.
     /// </summary>
     public static IEnumerable<string> LeastPrivilegeRoleAssignments(Deployment deployment)
     {
+        var customRoles = deployment.OfType(RoleDefinitions).Select(Deployment.Name).ToList();
         foreach (var assignment in deployment.OfType(RoleAssignments))
         {
             var roleId = Text(assignment, "properties.roleDefinitionId") ?? "";
@@ -150,6 +168,10 @@ internal static partial class SecurityInvariants
             if (forbidden is not null)
             {
                 yield return $"{Deployment.Id(assignment)}: grants {ForbiddenRoles[forbidden]}";
+            }
+            else if (!DataPlaneRoles.Keys.Concat(customRoles).Any(k => roleId.EndsWith("/" + k, StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return $"{Deployment.Id(assignment)}: grants {roleId}, not a data-plane role";
             }
 
             var scope = ScopeOf(assignment);
