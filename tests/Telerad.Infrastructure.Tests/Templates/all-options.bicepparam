@@ -1,0 +1,24 @@
+// Test-only parameter file: every optional part on at once (private networking, Durable Task Scheduler, Health Data
+// Services, the Event Grid subscription, tenants with uploader identities), so the invariants see every module.
+// Copied next to infra/main.bicep by the tests.
+using 'main.bicep'
+
+param environmentName = 'ci'
+param location = 'westeurope'
+param privateNetworking = true
+param durableBackend = 'DurableTaskScheduler'
+param healthDataServices = true
+param deployEventSubscription = true
+param incomingRetentionDays = 3
+param tenants = [
+  {
+    id: 'hospital-a'
+    deidentificationProfile: 'reading'
+    facilityId: 'facility-a'
+    jurisdiction: 'US-CA'
+    quietPeriod: '00:02:00'
+    uploaderPrincipalId: '11111111-1111-1111-1111-111111111111'
+    uploaderPrincipalType: 'ServicePrincipal'
+  }
+  { id: 'hospital-b', uploaderPrincipalId: '22222222-2222-2222-2222-222222222222' }
+]
