@@ -16,7 +16,23 @@ internal static partial class Ids
 
     public static bool IsValid(string id) => IdPattern().IsMatch(id);
 
-    public static bool IsJurisdiction(string text) => JurisdictionPattern().IsMatch(text);
+    /// <summary>The form, and a country code this machine's ICU knows (so "NY" alone, not a country, is refused).</summary>
+    public static bool IsJurisdiction(string text)
+    {
+        if (!JurisdictionPattern().IsMatch(text))
+        {
+            return false;
+        }
+        try
+        {
+            var region = new System.Globalization.RegionInfo(text[..2]);
+            return string.Equals(region.TwoLetterISORegionName, text[..2], StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     public static (string Code, string Message)? CheckJurisdiction(string text) =>
         IsJurisdiction(text) ? null : (ConfigurationErrorCodes.InvalidJurisdiction, $"'{text}' is not a jurisdiction: an ISO 3166-1 country code with an optional ISO 3166-2 subdivision, upper case, e.g. US-NY, CA-ON, DE");

@@ -161,7 +161,7 @@ internal sealed class ObjectReader
     }
 
     /// <summary>An array property: each element handed to <paramref name="item"/>, whose nulls (already reported) are dropped.</summary>
-    public IReadOnlyList<T>? Array<T>(string name, bool required, Func<JsonElement, Location, T?> item)
+    public IReadOnlyList<T>? Array<T>(string name, bool required, Func<JsonElement, Location, T?> item, string? whenEmpty = null)
         where T : class
     {
         if (Property(name, required) is not { } value)
@@ -172,6 +172,11 @@ internal sealed class ObjectReader
         {
             Report(name, ConfigurationErrorCodes.WrongType, $"'{name}' must be an array, found {Describe(value.ValueKind)}");
             return null;
+        }
+        if (whenEmpty is not null && value.GetArrayLength() == 0)
+        {
+            // Judged on the document, not on what parsed: an array of broken items is reported item by item, once.
+            Report(name, ConfigurationErrorCodes.InvalidValue, whenEmpty);
         }
         var list = new List<T>();
         var index = 0;
@@ -187,7 +192,7 @@ internal sealed class ObjectReader
     }
 
     /// <summary>An array of non-empty strings; with <paramref name="validate"/> returning an error message to reject one.</summary>
-    public IReadOnlyList<string>? Strings(string name, bool required, Func<string, (string Code, string Message)?>? validate = null) =>
+    public IReadOnlyList<string>? Strings(string name, bool required, Func<string, (string Code, string Message)?>? validate = null, string? whenEmpty = null) =>
         Array(name, required, (element, location) =>
         {
             if (element.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(element.GetString()))
@@ -202,7 +207,8 @@ internal sealed class ObjectReader
                 return null;
             }
             return text;
-        });
+        },
+        whenEmpty);
 
     /// <summary>A nested object property.</summary>
     public ObjectReader? Object(string name, bool required) =>

@@ -17,11 +17,8 @@ internal static class OperationsDocument
         known.ContactsKnown = true;
         var alerts = reader.Strings("alertContacts", required: true, id => known.Contacts.Contains(id)
             ? null
-            : (ConfigurationErrorCodes.UnknownReference, $"alert contact '{id}' is not a contact of operations.json"));
-        if (alerts is { Count: 0 })
-        {
-            reader.Report("alertContacts", ConfigurationErrorCodes.InvalidValue, "at least one contact must receive operations alerts (e.g. no eligible reader)");
-        }
+            : (ConfigurationErrorCodes.UnknownReference, $"alert contact '{id}' is not a contact of operations.json"),
+            whenEmpty: "at least one contact must receive operations alerts (e.g. no eligible reader)");
         reader.Finish();
         return (contacts, alerts ?? []);
     }

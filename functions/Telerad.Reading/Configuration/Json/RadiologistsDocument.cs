@@ -48,11 +48,8 @@ internal static class RadiologistsDocument
 
         var subspecialties = reader.Strings("subspecialties", required: true, s => !known.SubspecialtiesKnown || known.Subspecialties.Contains(s)
             ? null
-            : (ConfigurationErrorCodes.UnknownReference, $"subspecialty '{s}' is not defined (known: {string.Join(", ", known.Subspecialties.Order(StringComparer.Ordinal))})"));
-        if (subspecialties is { Count: 0 })
-        {
-            reader.Report("subspecialties", ConfigurationErrorCodes.InvalidValue, "a radiologist needs at least one subspecialty ('general' for a general radiologist)");
-        }
+            : (ConfigurationErrorCodes.UnknownReference, $"subspecialty '{s}' is not defined (known: {string.Join(", ", known.Subspecialties.Order(StringComparer.Ordinal))})"),
+            "a radiologist needs at least one subspecialty ('general' for a general radiologist)");
         var licences = reader.Strings("licensedJurisdictions", required: true, Ids.CheckJurisdiction);
         var facilities = reader.Strings("credentialedFacilities", required: true, f => !known.TenantsKnown || known.Facilities.Contains(f)
             ? null
@@ -106,11 +103,8 @@ internal static class RadiologistsDocument
             }
             var days = entry.Strings("days", required: true, d => DayNames.Contains(d, StringComparer.Ordinal)
                 ? null
-                : (ConfigurationErrorCodes.InvalidValue, $"'{d}' is not a day ({string.Join(", ", DayNames)})"));
-            if (days is { Count: 0 })
-            {
-                entry.Report("days", ConfigurationErrorCodes.InvalidValue, "a shift needs at least one day");
-            }
+                : (ConfigurationErrorCodes.InvalidValue, $"'{d}' is not a day ({string.Join(", ", DayNames)})"),
+                "a shift needs at least one day");
             var start = TimeOfDay(entry, "start", allowEndOfDay: false);
             var end = TimeOfDay(entry, "end", allowEndOfDay: true);
             entry.Finish();

@@ -52,11 +52,7 @@ internal static partial class RulesDocument
             unique.Add(id, location.Property("id"), problems);
         }
         var displayName = reader.String("displayName", required: true);
-        var matches = reader.Array("matches", required: true, (e, l) => Match(e, l, problems));
-        if (matches is { Count: 0 })
-        {
-            reader.Report("matches", ConfigurationErrorCodes.InvalidValue, "a subspecialty needs at least one modality/body part match");
-        }
+        var matches = reader.Array("matches", required: true, (e, l) => Match(e, l, problems), "a subspecialty needs at least one modality/body part match");
         reader.Finish();
         return id is null || displayName is null || matches is null ? null : new Subspecialty(id, displayName, matches);
     }
@@ -68,15 +64,8 @@ internal static partial class RulesDocument
         {
             return null;
         }
-        var modalities = reader.Strings("modalities", required: true, CheckCode);
-        var bodyParts = reader.Strings("bodyParts", required: true, CheckCode);
-        foreach (var (name, list) in new[] { ("modalities", modalities), ("bodyParts", bodyParts) })
-        {
-            if (list is { Count: 0 })
-            {
-                reader.Report(name, ConfigurationErrorCodes.InvalidValue, $"'{name}' must name at least one code (or \"*\" for any)");
-            }
-        }
+        var modalities = reader.Strings("modalities", required: true, CheckCode, "'modalities' must name at least one code (or \"*\" for any)");
+        var bodyParts = reader.Strings("bodyParts", required: true, CheckCode, "'bodyParts' must name at least one code (or \"*\" for any)");
         reader.Finish();
         return modalities is null || bodyParts is null ? null : new SubspecialtyMatch(modalities, bodyParts);
     }

@@ -47,11 +47,7 @@ internal static class TenantsDocument
         var chains = reader.Array("escalationChains", required: true, (e, l) => Chain(e, l, scope, chainIds));
         var definedChains = chains?.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var slaChain = ChainReference(reader, "slaEscalationChain", required: true, definedChains);
-        var facilities = reader.Array("facilities", required: true, (e, l) => Facility(e, l, scope));
-        if (facilities is { Count: 0 })
-        {
-            reader.Report("facilities", ConfigurationErrorCodes.InvalidValue, "a tenant needs at least one facility");
-        }
+        var facilities = reader.Array("facilities", required: true, (e, l) => Facility(e, l, scope), "a tenant needs at least one facility");
         var referrers = reader.Array("referrers", required: false, (e, l) => Referrer(e, l, scope, definedChains)) ?? [];
         reader.Finish();
 
@@ -144,11 +140,7 @@ internal static class TenantsDocument
         {
             chainIds.Add(id, location.Property("id"), scope.Problems);
         }
-        var steps = reader.Array("steps", required: true, (e, l) => Step(e, l, scope));
-        if (steps is { Count: 0 })
-        {
-            reader.Report("steps", ConfigurationErrorCodes.InvalidValue, "an escalation chain needs at least one step");
-        }
+        var steps = reader.Array("steps", required: true, (e, l) => Step(e, l, scope), "an escalation chain needs at least one step");
         for (var i = 1; steps is not null && i < steps.Count; i++)
         {
             if (steps[i].After < steps[i - 1].After)
@@ -227,11 +219,8 @@ internal static class TenantsDocument
         var displayName = reader.String("displayName", required: true);
         var endpoint = reader.Id("fhirEndpointId");
         var contactIds = new UniqueIds("critical-result contact");
-        var contacts = reader.Array("criticalResultContacts", required: true, (e, l) => CriticalContact(e, l, scope, contactIds));
-        if (contacts is { Count: 0 })
-        {
-            reader.Report("criticalResultContacts", ConfigurationErrorCodes.InvalidValue, "a referrer needs at least one critical-result contact (ACR: critical results are communicated to a person)");
-        }
+        var contacts = reader.Array("criticalResultContacts", required: true, (e, l) => CriticalContact(e, l, scope, contactIds),
+            "a referrer needs at least one critical-result contact (ACR: critical results are communicated to a person)");
         var chain = ChainReference(reader, "criticalResultEscalationChain", required: false, definedChains);
         reader.Finish();
         return id is null || displayName is null || endpoint is null || contacts is null
