@@ -59,5 +59,8 @@ public sealed record WeeklyShift
 
     internal static DayOfWeek NextDay(DayOfWeek day) => (DayOfWeek)(((int)day + 1) % 7);
 
-    public override string ToString() => FormattableString.Invariant($"{Day} {Start:hh\\:mm}-{(End == TimeSpan.FromDays(1) ? "24:00" : End.ToString("hh\\:mm", System.Globalization.CultureInfo.InvariantCulture))}");
+    public override string ToString() => $"{Day} {Clock(Start)}-{Clock(End)}";
+
+    private static string Clock(TimeSpan time) =>
+        FormattableString.Invariant($"{(int)time.TotalHours:00}:{time.Minutes:00}");
 }

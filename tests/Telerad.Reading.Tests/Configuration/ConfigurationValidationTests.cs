@@ -235,7 +235,7 @@ public sealed class ConfigurationValidationTests
             new JsonObject { ["days"] = new JsonArray("Mon"), ["start"] = "08:00", ["end"] = "16:00" },
             new JsonObject { ["days"] = new JsonArray("Mon"), ["start"] = "15:00", ["end"] = "20:00" }));
         var error = Single(docs, Radiologists, "$.radiologists[0].shifts[1]", ConfigurationErrorCodes.OverlappingShifts);
-        Assert.Contains("$.radiologists[0].shifts[0]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("shift Monday 15:00-20:00 overlaps shift Monday 08:00-16:00 (at $.radiologists[0].shifts[0])", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,8 @@ internal static class RadiologistsDocument
             reader.Report("npi", ConfigurationErrorCodes.InvalidIdentifier, $"'{npi}' is not an NPI: 10 digits with a valid check digit");
         }
         var localId = reader.String("localId", required: false);
-        if (npi is null && localId is null && reader.Property("npi", required: false) is null && reader.Property("localId", required: false) is null)
+        // Only when both are absent: a present but invalid one was reported above.
+        if (reader.Property("npi", required: false) is null && reader.Property("localId", required: false) is null)
         {
             reader.Report("npi", ConfigurationErrorCodes.MissingField, "a radiologist needs an 'npi' or a 'localId'");
         }
