@@ -122,8 +122,12 @@ public sealed record ReadingState
     public IReadOnlyList<string> Reports { get; init; } = [];
 }
 
-/// <summary>What people do to a study: the API raises these (accept, decline, release, report), operations too (assign, cancel).</summary>
-public sealed record ReadingEvent(string Kind, string? RadiologistId = null, string? ReportKind = null, string? ReportId = null)
+/// <summary>
+/// What people do to a study: the API raises these (accept, decline, release, report), operations too (assign, cancel).
+/// <see cref="Critical"/> marks a report the radiologist flagged as a critical result (<see cref="Severity"/>: red or orange),
+/// which starts the closed-loop critical-result communication.
+/// </summary>
+public sealed record ReadingEvent(string Kind, string? RadiologistId = null, string? ReportKind = null, string? ReportId = null, bool Critical = false, string? Severity = null)
 {
     public const string Accept = "accept";
     public const string Decline = "decline";
