@@ -22,4 +22,7 @@ internal static partial class WorkflowLog
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Study {StudyKey} (tenant {Tenant}): triage failed after its retries ({ErrorType}); the study goes on as not analysed")]
     public static partial void TriageFailed(ILogger logger, string studyKey, string tenant, string errorType);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Study {StudyKey} (tenant {Tenant}): starting its reading failed after retries ({ErrorType}); the study is assembled but not in reading")]
+    public static partial void ReadingStartFailed(ILogger logger, string studyKey, string tenant, string errorType);
 }

@@ -15,6 +15,8 @@ public static class WorkflowRegistration
         registry.AddActivity<NotifyActivity>();
         registry.AddActivity<AuditReadingActivity>();
         registry.AddActivity<HandOffReportActivity>();
+        registry.AddActivity<ProjectReadingActivity>();
+        registry.AddActivity<StartReadingActivity>();
         return registry;
     }
 }

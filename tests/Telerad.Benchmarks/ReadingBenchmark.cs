@@ -30,7 +30,7 @@ internal static class ReadingBenchmark
             LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             ConfigureServices = services => services.AddSingleton(new ReadingActivities(
                 new Rota(), new TimingPublisher(notified, clock), new StudyLinks(new LinkTokens(LinkSigningKeys.Generate(), TimeProvider.System), new StudyLinkOptions(), TimeProvider.System),
-                new NullAudit(), new NullStore(), TimeProvider.System)),
+                new NullAudit(), new NullStore(), new InMemoryReadingWorklist(), TimeProvider.System)),
         });
         var policy = new ReadingPolicy
         {

@@ -15,7 +15,7 @@ public sealed class StudyLinksTests
         var links = new StudyLinks(tokens, options, _clock).For("hospital-a", "2.25.99", "rad-7");
 
         Assert.StartsWith("https://ohif.example.org/viewer?StudyInstanceUIDs=2.25.99&t=", links["viewer"], StringComparison.Ordinal);
-        Assert.StartsWith("https://api.example.org/v1/studies/2.25.99/accept?token=", links[LinkActions.Accept], StringComparison.Ordinal);
+        Assert.StartsWith("https://api.example.org/v1/reading/studies/hospital-a/2.25.99/accept?token=", links[LinkActions.Accept], StringComparison.Ordinal);
 
         string TokenOf(string url) => Uri.UnescapeDataString(url[(url.LastIndexOf('=') + 1)..]);
         Assert.Equal(LinkActions.View, tokens.Verify(TokenOf(links["viewer"]), "rad-7", "2.25.99", LinkActions.View).Action);

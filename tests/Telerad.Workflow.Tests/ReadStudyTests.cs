@@ -82,7 +82,7 @@ public sealed class ReadStudyTests : IAsyncLifetime
             {
                 var keys = LinkSigningKeys.Generate();
                 services.AddSingleton(new ReadingActivities(
-                    _assigner, _published, new StudyLinks(new LinkTokens(keys, TimeProvider.System), new StudyLinkOptions(), TimeProvider.System), audit, _store, TimeProvider.System));
+                    _assigner, _published, new StudyLinks(new LinkTokens(keys, TimeProvider.System), new StudyLinkOptions(), TimeProvider.System), audit, _store, new InMemoryReadingWorklist(), TimeProvider.System));
             },
         });
     }

@@ -10,7 +10,7 @@ namespace Telerad.Azure;
 /// partition lists newest first and two records of the same tick never collide. Records are inserted, never
 /// updated: an insert that returns has been stored.
 /// </summary>
-public sealed class TableAuditLog : IAuditLog
+public sealed class TableAuditLog : IAuditLog, IAuditQuery
 {
     public const string DefaultTableName = "audit";
 
@@ -41,13 +41,30 @@ public sealed class TableAuditLog : IAuditLog
     }
 
     /// <summary>A tenant's newest records first, at most <paramref name="maxCount"/>.</summary>
-    public async Task<IReadOnlyList<AuditRecord>> ReadNewestAsync(string tenantId, int maxCount, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditRecord>> ReadNewestAsync(string tenantId, int maxCount, CancellationToken cancellationToken = default)
     {
         OpaqueId.Require(tenantId, nameof(tenantId));
+        return ReadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), maxCount, cancellationToken);
+    }
+
+    /// <summary>
+    /// One object's records (a study's timeline), oldest first. A filter within the tenant's partition: fine for the
+    /// timeline of one study; a busy tenant with years of records would want a second table keyed by target.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> ForTargetAsync(string tenantId, string targetId, int maxCount, CancellationToken cancellationToken = default)
+    {
+        OpaqueId.Require(tenantId, nameof(tenantId));
+        OpaqueId.Require(targetId, nameof(targetId));
+        var newestFirst = await ReadAsync(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and TargetId eq {targetId}"), maxCount, cancellationToken);
+        return [.. newestFirst.Reverse()];
+    }
+
+    private async Task<IReadOnlyList<AuditRecord>> ReadAsync(string filter, int maxCount, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         var table = await _table.GetAsync(cancellationToken);
         var records = new List<AuditRecord>();
-        var query = table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), maxPerPage: Math.Min(maxCount, 1000), cancellationToken: cancellationToken);
+        var query = table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(maxCount, 1000), cancellationToken: cancellationToken);
         await foreach (var entity in query)
         {
             records.Add(new AuditRecord(

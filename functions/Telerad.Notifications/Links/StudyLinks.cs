@@ -14,12 +14,12 @@ public sealed class StudyLinks(LinkTokens tokens, StudyLinkOptions options, Time
             .Replace("{studyUid}", Uri.EscapeDataString(studyKey), StringComparison.Ordinal)
             .Replace("{token}", Token(LinkActions.View), StringComparison.Ordinal);
         var api = options.ApiBaseUrl.TrimEnd('/');
-        var study = Uri.EscapeDataString(studyKey);
+        var study = $"{Uri.EscapeDataString(tenant)}/{Uri.EscapeDataString(studyKey)}";
         return new Dictionary<string, string>
         {
             ["viewer"] = viewer,
-            [LinkActions.Accept] = $"{api}/studies/{study}/accept?token={Token(LinkActions.Accept)}",
-            [LinkActions.Decline] = $"{api}/studies/{study}/decline?token={Token(LinkActions.Decline)}",
+            [LinkActions.Accept] = $"{api}/reading/studies/{study}/accept?token={Token(LinkActions.Accept)}",
+            [LinkActions.Decline] = $"{api}/reading/studies/{study}/decline?token={Token(LinkActions.Decline)}",
         };
     }
 }

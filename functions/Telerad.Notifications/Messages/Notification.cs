@@ -77,10 +77,13 @@ public static class NotificationKinds
     public const string DeliveryFailed = "delivery-failed";
     public const string CriticalResultUnacknowledged = "critical-result-unacknowledged";
 
+    /// <summary>An assembled study could not enter reading (no reading configuration for the tenant, unknown facility, ...): the reason says which.</summary>
+    public const string ReadingNotStarted = "reading-not-started";
+
     public static string TopicOf(string kind) => kind switch
     {
         AssignmentOffered or Reminder or AssignmentWithdrawn or SlaWarning => NotificationTopics.Radiologists,
-        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged => NotificationTopics.Operations,
+        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted => NotificationTopics.Operations,
         _ => throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind)),
     };
 }

@@ -15,6 +15,12 @@ public sealed record RadiologistConfiguration
     /// <summary>A local identifier (e.g. outside the US), if any. At least one of NPI and local id is given.</summary>
     public string? LocalId { get; init; }
 
+    /// <summary>
+    /// The radiologist's Entra ID object id (the <c>oid</c> claim): how the Azure API knows that a signed-in user is this
+    /// radiologist. Locally the development identity header carries the radiologist id itself.
+    /// </summary>
+    public string? EntraObjectId { get; init; }
+
     /// <summary>Subspecialty ids (see the assignment rules), e.g. <c>neuro</c>, <c>general</c>.</summary>
     public required IReadOnlyList<string> Subspecialties { get; init; }
 

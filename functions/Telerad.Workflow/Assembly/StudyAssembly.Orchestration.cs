@@ -115,6 +115,18 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         var summary = await context.CallActivityAsync<StudySummary>(
             StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey, triageFailure), input.Retry.ToTaskOptions());
         WorkflowLog.StudyCompleted(log, input.StudyKey, input.Tenant, summary.Instances);
+
+        // The hand-off to reading. Its own failures (after retries) must not fail the assembled study: the study stays
+        // de-identified and summarised, and the starter has already alerted operations for anything it refused.
+        try
+        {
+            await context.CallActivityAsync<StartReadingResult>(StartReading.ActivityName, new StartReadingRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+        }
+        catch (TaskFailedException e)
+        {
+            WorkflowLog.ReadingStartFailed(log, input.StudyKey, input.Tenant, e.FailureDetails.ErrorType);
+        }
+
         context.SetCustomStatus("complete");
         return summary;
     }

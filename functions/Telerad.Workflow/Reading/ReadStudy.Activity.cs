@@ -15,14 +15,14 @@ public interface IReaderAssigner
 /// ReadStudy's activities as a service both hosts call: assignment (its explanation stored for the audit trail),
 /// notifications with signed links, audit records, and the hand-off of report versions to results delivery.
 /// </summary>
-public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPublisher publisher, StudyLinks links, IAuditLog audit, IObjectStore store, TimeProvider clock)
+public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPublisher publisher, StudyLinks links, IAuditLog audit, IObjectStore store, IReadingWorklist worklist, TimeProvider clock)
 {
     public async Task<AssignmentDecision> AssignAsync(AssignReaderRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var decision = await assigner.AssignAsync(request, cancellationToken);
         var explanation = new ObjectRef(Containers.Audit, $"{request.Tenant}/reading/{request.StudyKey}/assignment-{request.Assignment}.json");
-        using (var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { request, decision, decidedUtc = clock.GetUtcNow() })))
+        using (var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { request, decision, details = decision.Details, decidedUtc = clock.GetUtcNow() })))
         {
             await store.WriteAsync(explanation, content, new ObjectWriteOptions { ContentType = "application/json" }, cancellationToken);
         }
@@ -61,6 +61,13 @@ public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPub
         return audit.WriteAsync(new AuditRecord(clock.GetUtcNow(), request.Tenant, request.Actor, request.Action, request.StudyKey, request.Purpose, AuditOutcome.Granted), cancellationToken);
     }
 
+    /// <summary>Keeps the worklist projection in step with the orchestration (worklists and loads read it, not the engine).</summary>
+    public Task ProjectAsync(ReadingProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        return worklist.UpdateAsync(progress, clock.GetUtcNow(), cancellationToken);
+    }
+
     /// <summary>Records a report version for results delivery (the results issue picks these up): ids only, the report is stored by the API.</summary>
     public async Task HandOffReportAsync(HandOffReportRequest request, CancellationToken cancellationToken = default)
     {
@@ -97,6 +104,16 @@ public sealed class AuditReadingActivity(ReadingActivities activities) : TaskAct
     public override async Task<bool> RunAsync(TaskActivityContext context, ReadingAuditRequest input)
     {
         await activities.AuditAsync(input);
+        return true;
+    }
+}
+
+[DurableTask(ReadStudy.ProjectActivityName)]
+public sealed class ProjectReadingActivity(ReadingActivities activities) : TaskActivity<ReadingProgress, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ReadingProgress input)
+    {
+        await activities.ProjectAsync(input);
         return true;
     }
 }

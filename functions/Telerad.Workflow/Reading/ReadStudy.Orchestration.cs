@@ -73,6 +73,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 WarningUtc = start + ((deadline - start) * _policy.WarningFraction),
             };
             await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
+            await ProjectAsync(state, WorklistStatus.Unassigned);
             return state;
         }
 
@@ -85,10 +86,12 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             if (decision.RadiologistId is { } reader)
             {
                 state = state with { Phase = ReadingState.Offered, Reader = reader, Requested = null, Reminders = 0 };
+                await ProjectAsync(state, WorklistStatus.Offered);
                 await NotifyAsync(state, NotificationKinds.AssignmentOffered, reader, $"a{state.Assignment}");
                 return state;
             }
 
+            await ProjectAsync(state, WorklistStatus.Unassigned);
             await NotifyAsync(state, NotificationKinds.NoEligibleRadiologist, null, $"a{state.Assignment}", decision.Explanation);
             var evt = await WaitAsync(context.CurrentUtcDateTime + _policy.NoReaderRetryInterval);
             return evt switch
@@ -131,7 +134,9 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                         return new PhaseResult(Reassign(state, exclude: false) with { Requested = other }, null);
                     case ReadingEvent.Accept when evt.RadiologistId == reader:
                         await AuditAsync(state, "reading.accepted", reader, $"a{state.Assignment}");
-                        return new PhaseResult(state with { Phase = ReadingState.Accepted }, null);
+                        state = state with { Phase = ReadingState.Accepted };
+                        await ProjectAsync(state, WorklistStatus.Accepted);
+                        return new PhaseResult(state, null);
                     case ReadingEvent.Decline when evt.RadiologistId == reader:
                         await AuditAsync(state, "reading.declined", reader, $"a{state.Assignment}");
                         return new PhaseResult(Reassign(state, exclude: true), null);
@@ -156,6 +161,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 if (evt is null && !state.Warned)
                 {
                     state = state with { Warned = true };
+                    await ProjectAsync(state, Status(state));
                     await NotifyAsync(state, NotificationKinds.SlaWarning, reader, "warning");
                     continue;
                 }
@@ -163,6 +169,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 if (evt is null)
                 {
                     state = state with { Breached = true };
+                    await ProjectAsync(state, Status(state));
                     await NotifyAsync(state, NotificationKinds.SlaBreached, null, "breach", $"turnaround for {state.Priority} exceeded");
                     await AuditAsync(state, "reading.sla-breached", "system", _policy.ReassignOnBreach ? "escalated-reassigned" : "escalated");
                     if (_policy.ReassignOnBreach)
@@ -195,6 +202,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
 
                         await context.CallActivityAsync(ReadStudy.HandOffReportActivityName, new HandOffReportRequest(input.Tenant, input.StudyKey, reader, kind, reportId, state.Priority), Options);
                         state = state with { Reports = [.. state.Reports, $"{kind}:{reportId}"] };
+                        await ProjectAsync(state, Status(state));
                         if (kind == ReadingEvent.Final)
                         {
                             return new PhaseResult(state, Outcome(state, ReadingOutcome.Reported));
@@ -235,6 +243,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             }
 
             await AuditAsync(state, "reading.cancelled", "order", $"a{state.Assignment}");
+            await ProjectAsync(state, WorklistStatus.Cancelled);
             return Outcome(state, ReadingOutcome.Cancelled);
         }
 
@@ -255,6 +264,17 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             cancellation.Cancel();
             return first == arrival ? await arrival : null;
         }
+
+        /// <summary>The worklist status of an accepted reading: reported once a final is in, preliminary after a preliminary.</summary>
+        private static string Status(ReadingState state) =>
+            state.Reports.Any(r => r.StartsWith(ReadingEvent.Final + ":", StringComparison.Ordinal)) ? WorklistStatus.Reported
+            : state.Reports.Any(r => r.StartsWith(ReadingEvent.Preliminary + ":", StringComparison.Ordinal)) ? WorklistStatus.Preliminary
+            : WorklistStatus.Accepted;
+
+        private Task ProjectAsync(ReadingState state, string status) =>
+            context.CallActivityAsync(ReadStudy.ProjectActivityName, new ReadingProgress(
+                input.Tenant, input.StudyKey, status, status == WorklistStatus.Unassigned ? null : state.Reader, state.Priority, state.PriorityReason,
+                state.DeadlineUtc, state.Assignment, state.Warned, state.Breached), Options);
 
         private Task NotifyAsync(ReadingState state, string kind, string? reader, string occurrence, string? reason = null) =>
             context.CallActivityAsync(ReadStudy.NotifyActivityName, new NotifyRequest(kind, input.Tenant, input.StudyKey, reader, state.Priority, state.DeadlineUtc, occurrence, reason), Options);

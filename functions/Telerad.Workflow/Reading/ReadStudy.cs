@@ -12,6 +12,7 @@ public static class ReadStudy
     public const string NotifyActivityName = "NotifyV1";
     public const string AuditActivityName = "AuditReadingV1";
     public const string HandOffReportActivityName = "HandOffReportV1";
+    public const string ProjectActivityName = "ProjectReadingV1";
 
     /// <summary>One event name for everything people do to a study, so one wait covers all of them.</summary>
     public const string EventName = "ReadingEvent";
@@ -153,7 +154,12 @@ public sealed record ReadingOutcome(string Status, string Priority, string Prior
 public sealed record AssignReaderRequest(string Tenant, string StudyKey, string Priority, int Assignment, IReadOnlyList<string> Excluded, string? Requested = null);
 
 /// <summary>The chosen radiologist, or none; the explanation is stored for the audit trail (ids and reason codes only).</summary>
-public sealed record AssignmentDecision(string? RadiologistId, string Explanation);
+public sealed record AssignmentDecision(string? RadiologistId, string Explanation)
+{
+    /// <summary>The full explanation (every candidate and why), stored with the decision; not sent back to the orchestration.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public object? Details { get; init; }
+}
 
 /// <summary>A notification to send; the activity builds the message, its deterministic id and its signed links.</summary>
 public sealed record NotifyRequest(string Kind, string Tenant, string StudyKey, string? RadiologistId, string Priority, DateTime DeadlineUtc, string Occurrence, string? Reason = null);

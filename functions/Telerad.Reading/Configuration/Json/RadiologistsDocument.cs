@@ -41,6 +41,11 @@ internal static class RadiologistsDocument
             reader.Report("npi", ConfigurationErrorCodes.InvalidIdentifier, $"'{npi}' is not an NPI: 10 digits with a valid check digit");
         }
         var localId = reader.String("localId", required: false);
+        var entraObjectId = reader.String("entraObjectId", required: false);
+        if (entraObjectId is not null && !Guid.TryParseExact(entraObjectId, "D", out _))
+        {
+            reader.Report("entraObjectId", ConfigurationErrorCodes.InvalidValue, "'entraObjectId' must be the Entra ID object id, a GUID like 00000000-0000-0000-0000-000000000000");
+        }
         // Only when both are absent: a present but invalid one was reported above.
         if (reader.Property("npi", required: false) is null && reader.Property("localId", required: false) is null)
         {
@@ -81,6 +86,7 @@ internal static class RadiologistsDocument
             DisplayName = displayName,
             Npi = npi,
             LocalId = localId,
+            EntraObjectId = entraObjectId,
             Subspecialties = subspecialties,
             LicensedJurisdictions = licences,
             CredentialedFacilities = facilities,
