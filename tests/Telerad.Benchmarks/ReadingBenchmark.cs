@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Telerad.Auditing;
 using Telerad.Ingestion;
 using Telerad.Notifications;
+using Telerad.Reading.Worklist;
 using Telerad.Storage;
 using Telerad.Workflow;
 

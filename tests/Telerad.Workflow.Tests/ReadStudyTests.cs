@@ -7,6 +7,7 @@ using Telerad.Dicom.Tests;
 using Telerad.Ingestion;
 using Telerad.Ingestion.Tests;
 using Telerad.Notifications;
+using Telerad.Reading.Worklist;
 
 namespace Telerad.Workflow.Tests;
 

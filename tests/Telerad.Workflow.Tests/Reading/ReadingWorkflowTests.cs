@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telerad.Ingestion;
 using Telerad.Ingestion.Tests;
 using Telerad.Notifications;
+using Telerad.Reading.Worklist;
 using Telerad.Storage;
 using static Telerad.Workflow.Tests.ReadingTestConfiguration;
 

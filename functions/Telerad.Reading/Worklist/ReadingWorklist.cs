@@ -1,4 +1,4 @@
-namespace Telerad.Workflow;
+namespace Telerad.Reading.Worklist;
 
 /// <summary>Where a study stands in reading, as the worklist shows it.</summary>
 public static class WorklistStatus
@@ -101,12 +101,7 @@ public static class WorklistOrder
             .ThenBy(e => e.DeadlineUtc ?? DateTimeOffset.MaxValue)
             .ThenBy(e => e.StudyKey, StringComparer.Ordinal)];
 
-    private static int Rank(string priority) => priority switch
-    {
-        ReadingPriorities.Stat => 0,
-        ReadingPriorities.Urgent => 1,
-        _ => 2,
-    };
+    private static int Rank(string priority) => ReadingPriorities.TryParse(priority, out var parsed) ? (int)parsed : (int)ReadingPriority.Routine;
 }
 
 /// <summary>The projection in memory (tests, benchmarks).</summary>
