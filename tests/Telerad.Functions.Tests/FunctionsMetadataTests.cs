@@ -32,9 +32,35 @@ public class FunctionsMetadataTests
     [InlineData("DeidentifyInstanceV1", "activityTrigger")]
     [InlineData("PublishStudySummaryV1", "activityTrigger")]
     [InlineData("TriageStudyV1", "activityTrigger")]
+    [InlineData("ReadStudyV1", "orchestrationTrigger")]
+    [InlineData("StartReadingV1", "activityTrigger")]
+    [InlineData("AssignReaderV1", "activityTrigger")]
+    [InlineData("NotifyV1", "activityTrigger")]
+    [InlineData("AuditReadingV1", "activityTrigger")]
+    [InlineData("ProjectReadingV1", "activityTrigger")]
+    [InlineData("HandOffReportV1", "activityTrigger")]
     public void Orchestrations_and_activities_carry_their_versioned_names(string name, string trigger)
     {
         Assert.Contains(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == trigger);
+    }
+
+    [Theory]
+    [InlineData("ReadingAccept", "post", "reading/studies/{tenant}/{study}/accept")]
+    [InlineData("ReadingDecline", "post", "reading/studies/{tenant}/{study}/decline")]
+    [InlineData("ReadingRelease", "post", "reading/studies/{tenant}/{study}/release")]
+    [InlineData("ReadingSubmitReport", "post", "reading/studies/{tenant}/{study}/reports")]
+    [InlineData("ReadingStudy", "get", "reading/studies/{tenant}/{study}")]
+    [InlineData("ReadingWorklist", "get", "reading/worklist")]
+    [InlineData("OperationsReassign", "post", "operations/studies/{tenant}/{study}/assign")]
+    [InlineData("OperationsCancel", "post", "operations/studies/{tenant}/{study}/cancel")]
+    public void The_reading_api_is_http_triggers_on_their_routes(string name, string method, string route)
+    {
+        var trigger = Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+
+        // Anonymous at the Functions level: App Service authentication in front demands the Entra sign-in (infra/).
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
     }
 
     [Fact]
@@ -46,7 +72,11 @@ public class FunctionsMetadataTests
         using var host = JsonDocument.Parse(File.ReadAllText(built));
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.Equal(
-            ["DeidentifyInstanceV1", "IngestInstance", "PublishStudySummaryV1", "StudyAssemblyV1", "TriageStudyV1"],
+            [
+                "AssignReaderV1", "AuditReadingV1", "DeidentifyInstanceV1", "HandOffReportV1", "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign",
+                "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept", "ReadingDecline", "ReadingRelease", "ReadingStudy", "ReadingSubmitReport",
+                "ReadingWorklist", "StartReadingV1", "StudyAssemblyV1", "TriageStudyV1",
+            ],
             Metadata().EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal)); // exactly the functions above
     }
 }

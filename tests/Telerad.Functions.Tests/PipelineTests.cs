@@ -175,7 +175,7 @@ public sealed class PipelineTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(await _pipeline.ListAsync(Containers.Deidentified, stranger + "/"));
 
         // Each tenant's audit trail holds its own records only.
-        var audit = (AppendBlobAuditLog)_pipeline.Services.GetRequiredService<IAuditLog>();
+        var audit = _pipeline.Services.GetRequiredService<AppendBlobAuditLog>();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var aAudit = await audit.ReadDayAsync("hospital-a", today);
         Assert.All(aAudit, r => Assert.Equal("hospital-a", r.TenantId));

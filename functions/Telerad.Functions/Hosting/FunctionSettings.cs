@@ -21,4 +21,11 @@ public static class FunctionSettings
     /// folder instead of the <c>models</c> container (for a host that ships them in its package).</summary>
     public const string TriageSection = "Triage";
     public const string TriageModelFolder = "Triage:ModelFolder";
+
+    /// <summary>Identity-based Service Bus connection: TeleradServiceBus__fullyQualifiedNamespace (the app's managed identity
+    /// sends; the credential and client id are the storage connection's). A plain connection string is accepted for tests.</summary>
+    public const string ServiceBusConnection = "TeleradServiceBus";
+
+    /// <summary>StudyLinkOptions: ViewerUrlTemplate, ApiBaseUrl, Lifetime (links in radiologists' notifications).</summary>
+    public const string LinksSection = "Links";
 }

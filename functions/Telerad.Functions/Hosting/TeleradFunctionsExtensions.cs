@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Notifications;
 using Telerad.Triage;
 
 namespace Telerad.Functions;
@@ -18,6 +20,9 @@ public static class TeleradFunctionsExtensions
     public static FunctionsApplicationBuilder AddTelerad(this FunctionsApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // The reading API's HTTP triggers take ASP.NET Core requests and return IActionResult.
+        builder.ConfigureFunctionsWebApplication();
         AddTeleradServices(builder.Services, builder.Configuration);
         return builder;
     }
@@ -46,7 +51,24 @@ public static class TeleradFunctionsExtensions
         services.AddTeleradAzureStorage();
         services.AddTeleradPipeline();
         AddTriage(services, configuration);
+        AddReading(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The reading workflow: configuration from the config container, the assignment engine over the worklist
+    /// projection, notifications to Service Bus topics, links signed with the Key Vault link key, and the API handlers.
+    /// </summary>
+    private static void AddReading(IServiceCollection services, IConfiguration configuration)
+    {
+        var links = configuration.GetSection(FunctionSettings.LinksSection).Get<StudyLinkOptions>() ?? new StudyLinkOptions();
+        links.Validate();
+        services.AddSingleton(links);
+        services.AddSingleton(sp => KeyVaultLinkSigningKeys.Load(new SecretClient(
+            new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
+        services.AddSingleton(sp => ServiceBus(configuration, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<INotificationPublisher>(sp => new ServiceBusNotificationPublisher(sp.GetRequiredService<ServiceBusClient>()));
+        services.AddTeleradReading();
     }
 
     /// <summary>The triage engine over the models container (or a folder, when Triage:ModelFolder is set).</summary>
@@ -67,6 +89,11 @@ public static class TeleradFunctionsExtensions
         configuration[FunctionSettings.ManagedIdentityClientId] is { Length: > 0 } clientId
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
+
+    private static ServiceBusClient ServiceBus(IConfiguration configuration, TokenCredential credential) =>
+        configuration[FunctionSettings.ServiceBusConnection] is { Length: > 0 } connectionString
+            ? new ServiceBusClient(connectionString)
+            : new ServiceBusClient(Required(configuration, FunctionSettings.ServiceBusConnection + ":fullyQualifiedNamespace"), credential);
 
     private static BlobServiceClient BlobService(IConfiguration configuration, TokenCredential credential) =>
         configuration[FunctionSettings.StorageConnection] is { Length: > 0 } connectionString

@@ -36,11 +36,9 @@ public sealed record StartReadingResult(string Outcome, string? Code = null)
 /// instance — a late run, a redelivered completion — is left alone). A study that cannot be read is never dropped
 /// silently: operations are alerted with the reason and the refusal is audited.
 /// </summary>
-public sealed class ReadingStarter(ReadingConfigurationProvider configuration, IReadingWorklist worklist, IObjectStore store, INotificationPublisher publisher, IAuditLog audit, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<ReadingStarter> logger)
+/// <param name="retry">The retry policy of ReadStudy's activities (the host's validated StudyAssembly options).</param>
+public sealed class ReadingStarter(ReadingConfigurationProvider configuration, IReadingWorklist worklist, IObjectStore store, INotificationPublisher publisher, IAuditLog audit, StudyAssemblyOptions retry, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<ReadingStarter> logger)
 {
-    /// <summary>Retry policy for ReadStudy's activities (the host's validated options).</summary>
-    public StudyAssemblyOptions Retry { get; init; } = new();
-
     public async Task<StartReadingResult> StartAsync(StartReadingRequest request, IOrchestrationGateway engine, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -79,7 +77,7 @@ public sealed class ReadingStarter(ReadingConfigurationProvider configuration, I
             return await RefuseAsync(request, StartReadingResult.FacilityUnknown, "the study's facility is not one of the tenant's facilities", cancellationToken);
         }
 
-        var policy = ReadingPolicies.From(tenant, Retry);
+        var policy = ReadingPolicies.From(tenant, retry);
         var modality = PrimaryModality(summary);
         var now = clock.GetUtcNow();
         var orderPriority = ReadingPriorities.FromOrder(summary.OrderPriority);

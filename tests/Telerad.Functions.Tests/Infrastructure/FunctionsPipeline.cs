@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Telerad.Azure.Tests;
 using Telerad.Deidentification;
 using Telerad.Ingestion;
+using Telerad.Notifications;
 using Telerad.Storage;
 using Telerad.Workflow;
 
@@ -35,6 +37,15 @@ public sealed class FunctionsPipeline : IAsyncDisposable
 
     public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
 
+    /// <summary>The durable client the Functions host would bind as [DurableClient].</summary>
+    public DurableTaskClient Client => _host.Client;
+
+    /// <summary>Notifications the app published (Service Bus cannot run here: this stands in for the topics).</summary>
+    public RecordingPublisher Published { get; } = new();
+
+    /// <summary>The link signing key Key Vault would hold.</summary>
+    public LinkSigningKeys LinkKeys { get; } = LinkSigningKeys.Generate("kvtest");
+
     public static async Task<FunctionsPipeline> StartAsync(AzuriteFixture azurite, params string[] tenants)
     {
         var settings = new Dictionary<string, string?>
@@ -60,8 +71,13 @@ public sealed class FunctionsPipeline : IAsyncDisposable
                 TeleradFunctionsExtensions.AddTeleradServices(services, configuration);
                 services.AddSingleton<IDeidentificationKeyProvider>(new PerTenantKeys(pipeline)); // Key Vault stand-in
                 services.AddLogging(logging => logging.AddProvider(pipeline.Logs).SetMinimumLevel(LogLevel.Debug));
+                services.AddSingleton<INotificationPublisher>(pipeline.Published); // Service Bus stand-in
+                services.AddSingleton(pipeline.LinkKeys); // Key Vault stand-in
+                services.AddSingleton<IOrchestrationGateway>(_ => new DurableTaskClientGateway(pipeline._host.Client)); // what Functions binds as [DurableClient]
                 services.AddSingleton<IngestInstanceFunction>();
                 services.AddSingleton<StudyAssemblyFunctions>();
+                services.AddSingleton<ReadingFunctions>();
+                services.AddSingleton<ReadingApiFunctions>();
             },
         });
         return pipeline;
@@ -149,5 +165,38 @@ public sealed class FunctionsPipeline : IAsyncDisposable
     private sealed class PerTenantKeys(FunctionsPipeline pipeline) : IDeidentificationKeyProvider
     {
         public DeidentificationKeys GetKeys(string tenantId) => pipeline.KeysOf(tenantId);
+    }
+
+    /// <summary>Records what would go to the Service Bus topics; a message id is delivered once, as duplicate detection does.</summary>
+    public sealed class RecordingPublisher : INotificationPublisher
+    {
+        private readonly ConcurrentDictionary<string, bool> _ids = new(StringComparer.Ordinal);
+
+        public ConcurrentQueue<Notification> All { get; } = new();
+
+        public Task PublishAsync(Notification notification, CancellationToken cancellationToken = default)
+        {
+            if (_ids.TryAdd(notification.MessageId, true))
+            {
+                All.Enqueue(notification);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public async Task<Notification> WaitForAsync(Func<Notification, bool> match, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                if (All.FirstOrDefault(match) is { } found)
+                {
+                    return found;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "notification not published in time; published: " + string.Join(", ", All.Select(n => $"{n.Kind}/{n.RadiologistId}/{n.Reason}")));
+                await Task.Delay(100);
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
         var links = new StudyLinks(tokens, new StudyLinkOptions { ApiBaseUrl = "http://127.0.0.1:7071/api" }, clock);
         var activities = new ReadingActivities(new ConfiguredReaderAssigner(configuration, _worklist, clock), _published, links, _audit, _store, _worklist, clock);
         var retry = new StudyAssemblyOptions { MaxAttempts = 2, FirstRetryInterval = TimeSpan.FromMilliseconds(100), MaxRetryInterval = TimeSpan.FromSeconds(1) };
-        _starter = new ReadingStarter(configuration, _worklist, _store, _published, _audit, clock, NullLogger<ReadingStarter>.Instance) { Retry = retry };
+        _starter = new ReadingStarter(configuration, _worklist, _store, _published, _audit, retry, clock, NullLogger<ReadingStarter>.Instance);
         _api = new ReadingApi(configuration, _worklist, _audit, _audit, tokens, _store, activities, clock, NullLogger<ReadingApi>.Instance);
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
