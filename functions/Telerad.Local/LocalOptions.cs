@@ -44,6 +44,14 @@ public sealed record LocalOptions
     public string EffectiveModelFolder =>
         ModelFolder ?? (Environment.GetEnvironmentVariable("TELERAD_MODELS") is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "models"));
 
+    /// <summary>The reading configuration documents (tenants.json, radiologists.json, operations.json); null: {data}/config, seeded with the demo's.</summary>
+    public string? ReadingConfigFolder { get; init; }
+
+    public string EffectiveReadingConfigFolder => ReadingConfigFolder ?? Path.Combine(DataDirectory, "config");
+
+    /// <summary>The viewer link template (OHIF-style, https, with {studyUid} and {token}) in radiologists' notifications.</summary>
+    public string ViewerUrlTemplate { get; init; } = "https://viewer.example.org/viewer?StudyInstanceUIDs={studyUid}&token={token}";
+
     /// <summary>How often `incoming` is listed for new objects.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

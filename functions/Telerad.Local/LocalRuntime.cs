@@ -166,6 +166,7 @@ public sealed class LocalRuntime : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapStatusApi();
+        app.MapReadingApi();
         return app;
     }
 }

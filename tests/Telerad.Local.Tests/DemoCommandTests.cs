@@ -41,6 +41,15 @@ public sealed class DemoCommandTests
             Assert.Equal(truth.Critical, triage.Contains("CRITICAL", StringComparison.Ordinal));
             Assert.Equal(truth.Critical, triage.Contains("priority upgraded to STAT", StringComparison.Ordinal));
         }
+
+        // Reading: every study offered to a radiologist, the critical one first as STAT; its reader accepted and reported.
+        var worklist = Array.FindIndex(lines, l => l.StartsWith("Reading worklist", StringComparison.Ordinal));
+        Assert.True(worklist >= 0, output);
+        var critical = SampleStudyGenerator.Folders.Single(f => Directory.GetFiles(Path.Combine(data, "ground-truth"), "*.json").Select(SampleStudyDescriptor.Load).Single(t => t.Folder == f).Critical);
+        Assert.StartsWith($"  {critical} ", lines[worklist + 1], StringComparison.Ordinal);
+        Assert.Contains("STAT    (ai-critical-upgrade)", lines[worklist + 1], StringComparison.Ordinal);
+        Assert.All(lines.Skip(worklist + 1).Take(4), l => Assert.Contains(" offered ", l, StringComparison.Ordinal));
+        Assert.Contains($"accepted {critical} with the link from their notification (202) and sent the final report (202)", output, StringComparison.Ordinal);
     }
 
     [Fact]

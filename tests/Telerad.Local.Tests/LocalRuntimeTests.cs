@@ -89,10 +89,16 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         }
 
         var studyKeys = fixture.Studies.EnumerateArray().Select(s => s.GetProperty("studyKey").GetString()!).ToList();
+        var assemblies = instances.Where(i => i.PartitionKey.StartsWith("study-", StringComparison.Ordinal)).ToList();
         Assert.Equal(
             studyKeys.Select(k => StudyAssembly.InstanceId(TestSite.Tenant, k)).Order(StringComparer.Ordinal),
-            instances.Select(i => i.PartitionKey).Order(StringComparer.Ordinal));
-        Assert.All(instances, i => Assert.Equal("Completed", i.GetString("RuntimeStatus")));
+            assemblies.Select(i => i.PartitionKey).Order(StringComparer.Ordinal));
+        Assert.All(assemblies, i => Assert.Equal("Completed", i.GetString("RuntimeStatus")));
+
+        // Each assembled study went on to reading: one ReadStudy per study, in the same task hub.
+        Assert.Equal(
+            studyKeys.Select(k => ReadStudy.InstanceId(TestSite.Tenant, k)).Order(StringComparer.Ordinal),
+            instances.Except(assemblies).Select(i => i.PartitionKey).Order(StringComparer.Ordinal));
         var history = 0;
         await foreach (var _ in tables.GetTableClient(fixture.TaskHub + "History").QueryAsync<TableEntity>(select: ["PartitionKey"]))
         {

@@ -93,6 +93,10 @@ public static class LocalDemo
             {
                 await output.WriteLineAsync(FormattableString.Invariant($"telerad demo: not every study was de-identified within {options.Timeout.TotalSeconds:0} s."));
             }
+            else
+            {
+                complete = await DemoReading.RunAsync(runtime.ApiAddress, studies.ToDictionary(s => s.StudyKey, s => s.Folder, StringComparer.Ordinal), output, TimeSpan.FromSeconds(30), cancellationToken);
+            }
 
             if (options.KeepRunning)
             {

@@ -62,11 +62,19 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
 
         var shims = new DurableTaskShimFactory(_workerOptions, loggerFactory);
         _worker = new TaskHubWorker(_service, loggerFactory);
-        _worker.AddTaskOrchestrations(Orchestration(shims, StudyAssembly.OrchestratorName, () => new StudyAssemblyOrchestrator()));
+        _worker.AddTaskOrchestrations(
+            Orchestration(shims, StudyAssembly.OrchestratorName, () => new StudyAssemblyOrchestrator()),
+            Orchestration(shims, ReadStudy.OrchestratorName, () => new ReadStudyOrchestrator()));
         _worker.AddTaskActivities(
             Activity(shims, StudyAssembly.DeidentifyActivityName, services.GetRequiredService<DeidentifyInstanceActivity>),
             Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>),
-            Activity(shims, TriageStudy.ActivityName, services.GetRequiredService<TriageStudyActivity>));
+            Activity(shims, TriageStudy.ActivityName, services.GetRequiredService<TriageStudyActivity>),
+            Activity(shims, StartReading.ActivityName, Create<StartReadingActivity>),
+            Activity(shims, ReadStudy.AssignActivityName, Create<AssignReaderActivity>),
+            Activity(shims, ReadStudy.NotifyActivityName, Create<NotifyActivity>),
+            Activity(shims, ReadStudy.AuditActivityName, Create<AuditReadingActivity>),
+            Activity(shims, ReadStudy.ProjectActivityName, Create<ProjectReadingActivity>),
+            Activity(shims, ReadStudy.HandOffReportActivityName, Create<HandOffReportActivity>));
         await _worker.StartAsync();
         _client = new TaskHubClient(_service, new SdkJsonDataConverter(_workerOptions.DataConverter), loggerFactory);
     }
@@ -94,6 +102,9 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Durable engine stopped in {Seconds:0.0} s")]
     private partial void LogStopped(double seconds);
+
+    /// <summary>An activity class with its services from the container (the SDK's classes take them in their constructors).</summary>
+    private T Create<T>() where T : ITaskActivity => ActivatorUtilities.CreateInstance<T>(services);
 
     private static FactoryObjectCreator<TaskOrchestration> Orchestration(DurableTaskShimFactory shims, string name, Func<ITaskOrchestrator> create) =>
         new(name, () => shims.CreateOrchestration(new TaskName(name), create()));

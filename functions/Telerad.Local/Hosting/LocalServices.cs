@@ -1,4 +1,9 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Telerad.Notifications;
+using Telerad.Reading.Configuration;
 using Telerad.Azure;
 using Telerad.Deidentification;
 using Telerad.Triage;
@@ -38,6 +43,15 @@ public static class LocalServices
         services.AddSingleton<StudyTriageActivities>();
         services.AddSingleton<TriageStudyActivity>();
 
+        // Reading: the configuration from a folder (seeded with the demo's), notifications to Azurite queues with an
+        // outbox table, links signed with the local key and pointing at this API.
+        services.AddSingleton<IReadingConfigurationStore>(_ => LocalReadingConfiguration.Open(options));
+        services.AddSingleton(sp => new QueueNotificationPublisher(storage.CreateQueueServiceClient(), sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<INotificationPublisher>(sp => sp.GetRequiredService<QueueNotificationPublisher>());
+        services.AddSingleton(_ => LocalLinkKey.LoadOrCreate(options.DataDirectory));
+        services.AddSingleton(sp => new StudyLinkOptions { ViewerUrlTemplate = options.ViewerUrlTemplate, ApiBaseUrl = ApiBaseUrl(sp) });
+        services.AddTeleradReading();
+
         // The durable engine first: hosted services start in order, and the poller signals through it.
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableEngine>());
@@ -49,5 +63,13 @@ public static class LocalServices
         services.AddHostedService(sp => sp.GetRequiredService<IncomingPoller>());
         services.AddSingleton<StatusQueries>();
         return services;
+    }
+
+    /// <summary>The API's own address (known once it listens: port 0 picks one), as links need it.</summary>
+    private static string ApiBaseUrl(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The local API is not listening yet.");
+        return first.TrimEnd('/') + "/api";
     }
 }

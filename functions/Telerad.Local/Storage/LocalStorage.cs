@@ -30,5 +30,7 @@ public sealed class LocalStorage(string connectionString, bool owned) : IDisposa
 
     public TableServiceClient CreateTableServiceClient() => new(ConnectionString, TableOptions());
 
+    public global::Azure.Storage.Queues.QueueServiceClient CreateQueueServiceClient() => new(ConnectionString, QueueOptions());
+
     public void Dispose() => _http.Dispose();
 }

@@ -23,6 +23,15 @@ internal sealed class LocalApi : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, object? json = null)
+    {
+        using var content = json is null ? null : JsonContent(json);
+        using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static StringContent JsonContent(object json) => new(JsonSerializer.Serialize(json), System.Text.Encoding.UTF8, "application/json");
+
     /// <summary>
     /// Waits until the tenant has <paramref name="studies"/> StudyAssembly orchestrations, all Completed with a summary;
     /// fails with the last answer when the time is up.

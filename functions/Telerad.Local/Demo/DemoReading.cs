@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Telerad.Reading.Worklist;
+using System.Text.Json;
+
+namespace Telerad.Local;
+
+/// <summary>
+/// The demo's reading part, through the same HTTP API a reading client uses: the operations view of the worklist
+/// (reading order: the AI-flagged STAT study first, who it was offered to, the deadline), then the radiologist of the
+/// first study accepts it with the link from their notification (the local outbox) and sends the final report.
+/// </summary>
+internal static class DemoReading
+{
+    public const string Operations = "ops-demo";
+
+    public static async Task<bool> RunAsync(Uri apiAddress, IReadOnlyDictionary<string, string> folders, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var ops = Client(apiAddress, Operations);
+        var items = await WaitForOffersAsync(ops, folders.Count, timeout, cancellationToken);
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Reading worklist (operations view, reading order: priority, AI-flagged first, deadline):");
+        foreach (var item in items)
+        {
+            var key = item.GetProperty("studyKey").GetString()!;
+            var deadline = item.TryGetProperty("deadlineUtc", out var d) && d.ValueKind == JsonValueKind.String ? d.GetDateTimeOffset().ToString("HH:mm 'UTC'", CultureInfo.InvariantCulture) : "-";
+            await output.WriteLineAsync(string.Format(
+                CultureInfo.InvariantCulture,
+                "  {0,-16} {1,-7} {2,-22} {3,-9} to {4,-17} due {5}",
+                folders.GetValueOrDefault(key, key),
+                item.GetProperty("priority").GetString(),
+                "(" + item.GetProperty("priorityReason").GetString() + ")",
+                item.GetProperty("status").GetString(),
+                item.TryGetProperty("radiologistId", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : "nobody",
+                deadline));
+        }
+
+        if (items.Count < folders.Count || items.Count == 0)
+        {
+            await output.WriteLineAsync($"telerad demo: only {items.Count} of {folders.Count} studies were offered to a radiologist within {timeout.TotalSeconds:0} s.");
+            return false;
+        }
+
+        var first = items[0];
+        var study = first.GetProperty("studyKey").GetString()!;
+        var reader = first.GetProperty("radiologistId").GetString()!;
+        var offer = await OfferAsync(ops, study, cancellationToken);
+        using var radiologist = Client(apiAddress, reader);
+        var accept = await radiologist.PostAsync(new Uri(offer, UriKind.Absolute).PathAndQuery.TrimStart('/'), null, cancellationToken);
+        await WaitForStatusAsync(radiologist, study, WorklistStatus.Accepted, cancellationToken); // the reading takes the accept in, then the report
+        var report = await radiologist.PostAsJsonAsync(
+            $"api/reading/studies/{DemoOptions.Tenant}/{study}/reports",
+            new { kind = "final", findings = "Demo: hyperdense focus in the right frontal lobe.", impression = "Demo: acute intraparenchymal haemorrhage." },
+            cancellationToken);
+        await output.WriteLineAsync(string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} accepted {1} with the link from their notification ({2}) and sent the final report ({3}); the report is handed to results delivery.",
+            reader,
+            folders.GetValueOrDefault(study, study),
+            (int)accept.StatusCode,
+            (int)report.StatusCode));
+        await output.WriteLineAsync($"Worklists yourself: curl -H '{DevIdentityHandler.HeaderName}: {Operations}' {apiAddress}api/reading/worklist ; outbox: {apiAddress}api/notifications");
+        return accept.StatusCode == HttpStatusCode.Accepted && report.StatusCode == HttpStatusCode.Accepted;
+    }
+
+    private static HttpClient Client(Uri address, string user)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add(DevIdentityHandler.HeaderName, user);
+        return client;
+    }
+
+    /// <summary>The worklist once every study has been offered (or the time is up: what there is).</summary>
+    private static async Task<List<JsonElement>> WaitForOffersAsync(HttpClient ops, int studies, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var items = new List<JsonElement>();
+        while (DateTime.UtcNow < deadline)
+        {
+            using var answer = JsonDocument.Parse(await ops.GetStringAsync("api/reading/worklist", cancellationToken));
+            items = [.. answer.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
+            if (items.Count >= studies && items.All(i => i.GetProperty("status").GetString() == WorklistStatus.Offered))
+            {
+                break;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        return items;
+    }
+
+    private static async Task WaitForStatusAsync(HttpClient client, string study, string status, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 80; attempt++)
+        {
+            using var answer = await client.GetAsync($"api/reading/studies/{DemoOptions.Tenant}/{study}", cancellationToken);
+            if (answer.IsSuccessStatusCode)
+            {
+                using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(cancellationToken));
+                if (body.RootElement.GetProperty("status").GetProperty("status").GetString() == status)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    private static async Task<string> OfferAsync(HttpClient ops, string study, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            using var outbox = JsonDocument.Parse(await ops.GetStringAsync("api/notifications?topic=radiologist-notifications", cancellationToken));
+            foreach (var n in outbox.RootElement.EnumerateArray())
+            {
+                if (n.GetProperty("studyKey").GetString() == study && n.GetProperty("kind").GetString() == "assignment-offered")
+                {
+                    return n.GetProperty("links").GetProperty("accept").GetString()!;
+                }
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        throw new InvalidOperationException("The offer is not in the outbox.");
+    }
+}
