@@ -187,6 +187,43 @@ public sealed class ReadStudyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_breach_the_escalation_chain_is_walked_step_by_step_until_the_report_arrives()
+    {
+        // Routine: 4 s turnaround. The desk at the breach, the lead 2 s later, the director 60 s later (never reached).
+        var policy = Policy() with { Escalation = [new("ops-desk", TimeSpan.Zero), new("lead-neuro", TimeSpan.FromSeconds(2)), new("medical-director", TimeSpan.FromSeconds(60))] };
+        var study = await StartAsync(order: "ROUTINE", policy: policy);
+        await WaitForAsync(study, NotificationKinds.AssignmentOffered, "rad-1");
+        await RaiseAsync(study, new ReadingEvent(ReadingEvent.Accept, "rad-1"));
+
+        await WaitForAsync(study, NotificationKinds.SlaBreached);
+        var desk = await WaitForAsync(study, NotificationKinds.SlaEscalated);
+        Assert.Equal(("ops-desk", NotificationTopics.Operations), (desk.ContactId, desk.Topic));
+        var lead = await WaitForContactAsync(study, "lead-neuro");
+        Assert.True(lead.CreatedUtc - desk.CreatedUtc >= TimeSpan.FromSeconds(1.5), $"the lead was alerted {(lead.CreatedUtc - desk.CreatedUtc).TotalSeconds:0.0} s after the desk");
+        await RaiseAsync(study, new ReadingEvent(ReadingEvent.Report, "rad-1", ReadingEvent.Final, "rep-esc"));
+
+        var outcome = await OutcomeAsync(study);
+        Assert.True(outcome.Breached);
+        Assert.Equal(["ops-desk", "lead-neuro"], Sent(study).Where(n => n.Kind == NotificationKinds.SlaEscalated).Select(n => n.ContactId));
+        Assert.Equal(["step1:ops-desk", "step2:lead-neuro"], Audit(study).Where(r => r.Action == "reading.sla-escalated").Select(r => r.Purpose));
+    }
+
+    private async Task<Notification> WaitForContactAsync(string study, string contact)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (_published.All.FirstOrDefault(n => n.StudyKey == study && n.ContactId == contact) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{contact} was never alerted");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task With_reassignment_on_breach_the_study_moves_to_the_next_reader()
     {
         var study = await StartAsync(policy: Policy(reassignOnBreach: true));

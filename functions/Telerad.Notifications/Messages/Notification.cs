@@ -40,6 +40,9 @@ public sealed record Notification
     /// <summary>Why, for people: e.g. "no eligible radiologist: 3 off shift, 1 at capacity". No PHI.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>The operations contact addressed (operations topic, escalation steps), from operations.json; null = the desk's default.</summary>
+    public string? ContactId { get; init; }
+
     /// <summary>Signed links (viewer, accept, decline), by name.</summary>
     public IReadOnlyDictionary<string, string> Links { get; init; } = new Dictionary<string, string>();
 
@@ -80,10 +83,13 @@ public static class NotificationKinds
     /// <summary>An assembled study could not enter reading (no reading configuration for the tenant, unknown facility, ...): the reason says which.</summary>
     public const string ReadingNotStarted = "reading-not-started";
 
+    /// <summary>A breached SLA escalates along the tenant's chain: one of these per step, to the step's contact.</summary>
+    public const string SlaEscalated = "sla-escalated";
+
     public static string TopicOf(string kind) => kind switch
     {
         AssignmentOffered or Reminder or AssignmentWithdrawn or SlaWarning => NotificationTopics.Radiologists,
-        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted => NotificationTopics.Operations,
+        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted or SlaEscalated => NotificationTopics.Operations,
         _ => throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind)),
     };
 }

@@ -39,7 +39,7 @@ public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPub
         var withLinks = request.RadiologistId is { } reader && request.Kind is NotificationKinds.AssignmentOffered or NotificationKinds.Reminder;
         var notification = new Notification
         {
-            MessageId = Notification.DeterministicId(request.Kind, request.Tenant, request.StudyKey, request.RadiologistId, request.Occurrence),
+            MessageId = Notification.DeterministicId(request.Kind, request.Tenant, request.StudyKey, request.RadiologistId ?? request.ContactId, request.Occurrence),
             Topic = NotificationKinds.TopicOf(request.Kind),
             Kind = request.Kind,
             Tenant = request.Tenant,
@@ -49,6 +49,7 @@ public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPub
             DeadlineUtc = new DateTimeOffset(DateTime.SpecifyKind(request.DeadlineUtc, DateTimeKind.Utc)),
             CreatedUtc = clock.GetUtcNow(),
             Reason = request.Reason,
+            ContactId = request.ContactId,
             Links = withLinks ? links.For(request.Tenant, request.StudyKey, request.RadiologistId!) : new Dictionary<string, string>(),
         };
         await publisher.PublishAsync(notification, cancellationToken);

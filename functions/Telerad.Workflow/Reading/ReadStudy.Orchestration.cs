@@ -156,13 +156,26 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             var reader = state.Reader!;
             for (var wait = 0; wait < MaxWaitsPerRun; wait++)
             {
-                DateTime? next = !state.Warned ? state.WarningUtc : !state.Breached ? state.DeadlineUtc : null;
+                DateTime? next = !state.Warned ? state.WarningUtc
+                    : !state.Breached ? state.DeadlineUtc
+                    : state.Escalations < _policy.Escalation.Count ? state.DeadlineUtc + _policy.Escalation[state.Escalations].After
+                    : null;
                 var evt = await WaitAsync(next);
                 if (evt is null && !state.Warned)
                 {
                     state = state with { Warned = true };
                     await ProjectAsync(state, Status(state));
                     await NotifyAsync(state, NotificationKinds.SlaWarning, reader, "warning");
+                    continue;
+                }
+
+                if (evt is null && state.Breached)
+                {
+                    // The next step of the escalation chain: the report is still missing.
+                    var step = _policy.Escalation[state.Escalations];
+                    state = state with { Escalations = state.Escalations + 1 };
+                    await NotifyAsync(state, NotificationKinds.SlaEscalated, null, $"escalation-{state.Escalations}", $"turnaround for {state.Priority} exceeded; escalation step {state.Escalations}", step.ContactId);
+                    await AuditAsync(state, "reading.sla-escalated", "system", $"step{state.Escalations}:{step.ContactId}");
                     continue;
                 }
 
@@ -276,8 +289,8 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 input.Tenant, input.StudyKey, status, status == WorklistStatus.Unassigned ? null : state.Reader, state.Priority, state.PriorityReason,
                 state.DeadlineUtc, state.Assignment, state.Warned, state.Breached), Options);
 
-        private Task NotifyAsync(ReadingState state, string kind, string? reader, string occurrence, string? reason = null) =>
-            context.CallActivityAsync(ReadStudy.NotifyActivityName, new NotifyRequest(kind, input.Tenant, input.StudyKey, reader, state.Priority, state.DeadlineUtc, occurrence, reason), Options);
+        private Task NotifyAsync(ReadingState state, string kind, string? reader, string occurrence, string? reason = null, string? contact = null) =>
+            context.CallActivityAsync(ReadStudy.NotifyActivityName, new NotifyRequest(kind, input.Tenant, input.StudyKey, reader, state.Priority, state.DeadlineUtc, occurrence, reason, contact), Options);
 
         private Task AuditAsync(ReadingState state, string action, string actor, string purpose) =>
             context.CallActivityAsync(ReadStudy.AuditActivityName, new ReadingAuditRequest(input.Tenant, input.StudyKey, action, actor, purpose), Options);

@@ -54,6 +54,12 @@ public sealed record ReadingPolicy
     /// <summary>Fraction of the turnaround at which the reader is warned.</summary>
     public double WarningFraction { get; init; } = 0.75;
 
+    /// <summary>
+    /// Who is alerted after a breach while the report is still missing, each step at its delay from the deadline (the
+    /// tenant's SLA escalation chain, e.g. the desk at once, the lead after 15 minutes, the medical director after an hour).
+    /// </summary>
+    public IReadOnlyList<EscalationStepPolicy> Escalation { get; init; } = [];
+
     /// <summary>At a breach, also take the study from the reader (operations and lead are alerted either way).</summary>
     public bool ReassignOnBreach { get; init; }
 
@@ -77,9 +83,17 @@ public sealed record ReadingPolicy
             throw new ArgumentException("Reading policy: intervals must be positive, silent reminders 0 or more, the warning fraction between 0 and 1.");
         }
 
+        if (Escalation.Any(s => string.IsNullOrWhiteSpace(s.ContactId) || s.After < TimeSpan.Zero))
+        {
+            throw new ArgumentException("Reading policy: escalation steps need a contact and a delay of zero or more.");
+        }
+
         Retry.Validate();
     }
 }
+
+/// <summary>One step of the SLA escalation chain: alert <see cref="ContactId"/> (operations.json) <see cref="After"/> the breach.</summary>
+public sealed record EscalationStepPolicy(string ContactId, TimeSpan After);
 
 /// <summary>What starts a reading: the study (pseudonymous), its ordered priority, and triage's upgrade if any; and,
 /// after ContinueAsNew, where the reading stands.</summary>
@@ -117,6 +131,9 @@ public sealed record ReadingState
     public bool Warned { get; init; }
 
     public bool Breached { get; init; }
+
+    /// <summary>How many steps of the escalation chain have been alerted since the breach.</summary>
+    public int Escalations { get; init; }
 
     public IReadOnlyList<string> Excluded { get; init; } = [];
 
@@ -162,7 +179,7 @@ public sealed record AssignmentDecision(string? RadiologistId, string Explanatio
 }
 
 /// <summary>A notification to send; the activity builds the message, its deterministic id and its signed links.</summary>
-public sealed record NotifyRequest(string Kind, string Tenant, string StudyKey, string? RadiologistId, string Priority, DateTime DeadlineUtc, string Occurrence, string? Reason = null);
+public sealed record NotifyRequest(string Kind, string Tenant, string StudyKey, string? RadiologistId, string Priority, DateTime DeadlineUtc, string Occurrence, string? Reason = null, string? ContactId = null);
 
 /// <summary>One decision or action for the audit trail (opaque ids and codes only).</summary>
 public sealed record ReadingAuditRequest(string Tenant, string StudyKey, string Action, string Actor, string Purpose);

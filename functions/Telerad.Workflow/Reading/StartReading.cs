@@ -162,6 +162,9 @@ public static class ReadingPolicies
             AcceptReminderInterval = tenant.ReminderInterval,
             MaxSilentReminders = tenant.MaxSilentReminders,
             WarningFraction = tenant.SlaWarningFraction,
+            Escalation = tenant.FindEscalationChain(tenant.SlaEscalationChainId) is { } chain
+                ? [.. chain.Steps.Select(s => new EscalationStepPolicy(s.ContactId, s.After))]
+                : [],
             Retry = retry,
         };
         policy.Validate();
