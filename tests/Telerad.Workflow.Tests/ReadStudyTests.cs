@@ -20,7 +20,7 @@ namespace Telerad.Workflow.Tests;
 public sealed class ReadStudyTests : IAsyncLifetime
 {
     private readonly InMemoryObjectStore _store = new();
-    private readonly RecordingPublisher _published = new();
+    private readonly InMemoryNotificationPublisher _published = new();
     private readonly ScriptedAssigner _assigner = new();
     private readonly string _auditPath = Path.Combine(TestData.NewScratchDirectory("read-study"), "audit.jsonl");
     private DurableTaskTestHost _host = null!;
@@ -56,23 +56,6 @@ public sealed class ReadStudyTests : IAsyncLifetime
         }
     }
 
-    private sealed class RecordingPublisher : INotificationPublisher
-    {
-        private readonly ConcurrentDictionary<string, Notification> _byId = new(StringComparer.Ordinal);
-
-        public ConcurrentQueue<Notification> All { get; } = new();
-
-        public Task PublishAsync(Notification notification, CancellationToken cancellationToken = default)
-        {
-            // As the transports do: the same message id is delivered once.
-            if (_byId.TryAdd(notification.MessageId, notification))
-            {
-                All.Enqueue(notification);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 
     public async Task InitializeAsync()
     {

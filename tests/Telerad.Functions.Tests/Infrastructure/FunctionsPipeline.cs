@@ -41,7 +41,7 @@ public sealed class FunctionsPipeline : IAsyncDisposable
     public DurableTaskClient Client => _host.Client;
 
     /// <summary>Notifications the app published (Service Bus cannot run here: this stands in for the topics).</summary>
-    public RecordingPublisher Published { get; } = new();
+    public InMemoryNotificationPublisher Published { get; } = new();
 
     /// <summary>The link signing key Key Vault would hold.</summary>
     public LinkSigningKeys LinkKeys { get; } = LinkSigningKeys.Generate("kvtest");
@@ -165,38 +165,5 @@ public sealed class FunctionsPipeline : IAsyncDisposable
     private sealed class PerTenantKeys(FunctionsPipeline pipeline) : IDeidentificationKeyProvider
     {
         public DeidentificationKeys GetKeys(string tenantId) => pipeline.KeysOf(tenantId);
-    }
-
-    /// <summary>Records what would go to the Service Bus topics; a message id is delivered once, as duplicate detection does.</summary>
-    public sealed class RecordingPublisher : INotificationPublisher
-    {
-        private readonly ConcurrentDictionary<string, bool> _ids = new(StringComparer.Ordinal);
-
-        public ConcurrentQueue<Notification> All { get; } = new();
-
-        public Task PublishAsync(Notification notification, CancellationToken cancellationToken = default)
-        {
-            if (_ids.TryAdd(notification.MessageId, true))
-            {
-                All.Enqueue(notification);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public async Task<Notification> WaitForAsync(Func<Notification, bool> match, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                if (All.FirstOrDefault(match) is { } found)
-                {
-                    return found;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "notification not published in time; published: " + string.Join(", ", All.Select(n => $"{n.Kind}/{n.RadiologistId}/{n.Reason}")));
-                await Task.Delay(100);
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -23,7 +22,7 @@ namespace Telerad.Workflow.Tests;
 public sealed class ReadingWorkflowTests : IAsyncLifetime
 {
     private readonly InMemoryObjectStore _store = new();
-    private readonly RecordingPublisher _published = new();
+    private readonly InMemoryNotificationPublisher _published = new();
     private readonly InMemoryAuditTrail _audit = new();
     private readonly InMemoryReadingWorklist _worklist = new();
     private readonly DeferredGateway _gateway = new();
@@ -285,22 +284,6 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
 
     private static string Encoding(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
 
-    private sealed class RecordingPublisher : INotificationPublisher
-    {
-        private readonly ConcurrentDictionary<string, bool> _ids = new(StringComparer.Ordinal);
-
-        public ConcurrentQueue<Notification> All { get; } = new();
-
-        public Task PublishAsync(Notification notification, CancellationToken cancellationToken = default)
-        {
-            if (_ids.TryAdd(notification.MessageId, true))
-            {
-                All.Enqueue(notification);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 
     /// <summary>The activities are built before the host's client exists: the gateway is filled in once it does.</summary>
     private sealed class DeferredGateway : IOrchestrationGateway
