@@ -25,6 +25,7 @@ public static class PipelineRegistration
         services.AddSingleton<StudyAssemblyActivities>();
         services.AddSingleton<DeidentifyInstanceActivity>();
         services.AddSingleton<PublishStudySummaryActivity>();
+        services.AddSingleton<FindUnprocessedInstancesActivity>();
         return services;
     }
 

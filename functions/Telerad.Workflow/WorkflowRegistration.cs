@@ -9,6 +9,7 @@ public static class WorkflowRegistration
         registry.AddOrchestrator<StudyAssemblyOrchestrator>();
         registry.AddActivity<DeidentifyInstanceActivity>();
         registry.AddActivity<PublishStudySummaryActivity>();
+        registry.AddActivity<FindUnprocessedInstancesActivity>();
         registry.AddActivity<TriageStudyActivity>();
         registry.AddOrchestrator<ReadStudyOrchestrator>();
         registry.AddActivity<AssignReaderActivity>();
@@ -17,6 +18,9 @@ public static class WorkflowRegistration
         registry.AddActivity<HandOffReportActivity>();
         registry.AddActivity<ProjectReadingActivity>();
         registry.AddActivity<StartReadingActivity>();
+        registry.AddOrchestrator<DeliverReportOrchestrator>();
+        registry.AddActivity<DeliverReportActivity>();
+        registry.AddActivity<RecordDeliveryActivity>();
         return registry;
     }
 }

@@ -31,7 +31,7 @@ internal static class ReadingBenchmark
             LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             ConfigureServices = services => services.AddSingleton(new ReadingActivities(
                 new Rota(), new TimingPublisher(notified, clock), new StudyLinks(new LinkTokens(LinkSigningKeys.Generate(), TimeProvider.System), new StudyLinkOptions(), TimeProvider.System),
-                new NullAudit(), new NullStore(), new InMemoryReadingWorklist(), TimeProvider.System)),
+                new NullAudit(), new NullStore(), new InMemoryReadingWorklist(), new DeliveryRetryPolicy(), TimeProvider.System)),
         });
         var policy = new ReadingPolicy
         {

@@ -39,6 +39,10 @@ public class FunctionsMetadataTests
     [InlineData("AuditReadingV1", "activityTrigger")]
     [InlineData("ProjectReadingV1", "activityTrigger")]
     [InlineData("HandOffReportV1", "activityTrigger")]
+    [InlineData("FindUnprocessedInstancesV1", "activityTrigger")]
+    [InlineData("DeliverReportV1", "orchestrationTrigger")]
+    [InlineData("DeliverReportActivityV1", "activityTrigger")]
+    [InlineData("RecordDeliveryV1", "activityTrigger")]
     public void Orchestrations_and_activities_carry_their_versioned_names(string name, string trigger)
     {
         Assert.Contains(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == trigger);
@@ -73,9 +77,10 @@ public class FunctionsMetadataTests
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.Equal(
             [
-                "AssignReaderV1", "AuditReadingV1", "DeidentifyInstanceV1", "HandOffReportV1", "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign",
-                "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept", "ReadingDecline", "ReadingRelease", "ReadingStudy", "ReadingSubmitReport",
-                "ReadingWorklist", "StartReadingV1", "StudyAssemblyV1", "TriageStudyV1",
+                "AssignReaderV1", "AuditReadingV1", "DeidentifyInstanceV1", "DeliverReportActivityV1", "DeliverReportV1", "FindUnprocessedInstancesV1", "HandOffReportV1",
+                "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign", "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept",
+                "ReadingDecline", "ReadingRelease", "ReadingStudy", "ReadingSubmitReport", "ReadingWorklist", "RecordDeliveryV1", "StartReadingV1", "StudyAssemblyV1",
+                "TriageStudyV1",
             ],
             Metadata().EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal)); // exactly the functions above
     }

@@ -66,7 +66,9 @@ public sealed class ReadStudyTests : IAsyncLifetime
             {
                 var keys = LinkSigningKeys.Generate();
                 services.AddSingleton(new ReadingActivities(
-                    _assigner, _published, new StudyLinks(new LinkTokens(keys, TimeProvider.System), new StudyLinkOptions(), TimeProvider.System), audit, _store, new InMemoryReadingWorklist(), TimeProvider.System));
+                    _assigner, _published, new StudyLinks(new LinkTokens(keys, TimeProvider.System), new StudyLinkOptions(), TimeProvider.System), audit, _store, new InMemoryReadingWorklist(), new DeliveryRetryPolicy(), TimeProvider.System));
+                services.AddSingleton(new ResultsActivities(new ScriptedReportDelivery(), _published, audit, _store, TimeProvider.System));
+                services.AddSingleton<IOrchestrationGateway>(_ => new DurableTaskClientGateway(_host.Client));
             },
         });
     }
@@ -127,7 +129,12 @@ public sealed class ReadStudyTests : IAsyncLifetime
         Assert.Equal(["final:rep-1"], outcome.Reports);
         Assert.Contains(new ObjectRef(Containers.Deidentified, $"hospital-a/{study}/results/rep-1-final.json"), _store.Names);
         Assert.Contains(new ObjectRef(Containers.Audit, $"hospital-a/reading/{study}/assignment-1.json"), _store.Names);
-        Assert.Equal(["reading.priority", "reading.assigned", "reading.notified", "reading.accepted", "reading.report"], Audit(study).Select(r => r.Action).Distinct());
+        Assert.Equal(["reading.priority", "reading.assigned", "reading.notified", "reading.accepted", "reading.report"], Audit(study).Select(r => r.Action).Where(a => a.StartsWith("reading.", StringComparison.Ordinal)).Distinct());
+
+        // The final report version went on to results delivery, once.
+        var delivered = await _host.Client.WaitForInstanceCompletionAsync(DeliverReport.InstanceId("hospital-a", study, "rep-1", ReadingEvent.Final), getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        Assert.Equal(ReportDeliveryOutcome.Delivered, delivered.ReadOutputAs<DeliveryRecord>()!.Status);
+        Assert.Single(Audit(study), r => r.Action == "results.delivered");
         Assert.Single(Sent(study)); // no reminder, no warning: the timers were cancelled
     }
 

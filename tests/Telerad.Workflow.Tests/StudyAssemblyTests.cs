@@ -73,11 +73,11 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private async Task<List<AcceptedInstance>> IngestAsync(int count, string upload = "u1")
+    private async Task<List<AcceptedInstance>> IngestAsync(int count, string upload = "u1", int skip = 0)
     {
         var handler = new IngestInstanceHandler(_store, _tenants, _ => new Deidentifier(DeidentificationProfile.Reading, _keys), _state, _state, _state, new IngestionOptions(), TimeProvider.System);
         var accepted = new List<AcceptedInstance>();
-        foreach (var file in Directory.EnumerateFiles(TestData.CtStudy("ele")).Order().Take(count))
+        foreach (var file in Directory.EnumerateFiles(TestData.CtStudy("ele")).Order().Skip(skip).Take(count))
         {
             var reference = new ObjectRef(Containers.Incoming, $"hospital-a/{upload}/{Path.GetFileName(file)}");
             _store.Put(reference, File.ReadAllBytes(file));
@@ -118,6 +118,35 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_instance_whose_signal_was_lost_as_the_study_completed_is_picked_up_from_the_registry()
+    {
+        // Four instances registered, only three signalled: the fourth's signal stands for one that reached the run as
+        // it was completing (a running instance drops what it never waited for).
+        var accepted = await IngestAsync(4);
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(3));
+        foreach (var instance in accepted.Take(3))
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        // The first run completes with three, finds the fourth in the registry, and goes on as a late run with it.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await _state.ListInstancesAsync("hospital-a", studyKey)).Count(i => i.IsDone) < 4)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the fourth instance was never de-identified");
+            await Task.Delay(100);
+        }
+
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
+        var summary = completed.ReadOutputAs<StudySummary>()!;
+        Assert.Equal((4, 1), (summary.Instances, summary.LateInstances));
+        Assert.True((await _state.FindInstanceAsync("hospital-a", studyKey, accepted[3].SopKey))!.Late);
+    }
+
+    [Fact]
     public async Task A_triage_step_that_fails_never_blocks_the_study()
     {
         _models.Broken = true;
@@ -141,10 +170,10 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_manifest_the_quiet_period_completes_the_study_and_late_instances_are_flagged()
     {
-        var accepted = await IngestAsync(3);
+        var accepted = await IngestAsync(2);
         var studyKey = accepted[0].StudyKey;
         var client = new StudyAssemblyClient(_host.Client, Retry);
-        foreach (var instance in accepted.Take(2))
+        foreach (var instance in accepted)
         {
             await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(4), StudyEvent.Instance(instance.SopKey, instance.Version));
         }
@@ -158,6 +187,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.Null(first.ReadOutputAs<StudySummary>()!.PriorityUpgrade);
 
         // A late instance after completion: a late run de-identifies it and flags it.
+        accepted.AddRange(await IngestAsync(1, skip: 2));
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(4), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));
         var late = await NextRunCompletedAsync(id, first);
         var lateSummary = late.ReadOutputAs<StudySummary>()!;

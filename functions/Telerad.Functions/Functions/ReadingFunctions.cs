@@ -48,9 +48,9 @@ public sealed class ReadingFunctions(ReadingActivities activities, ReadingStarte
     }
 
     [Function(ReadStudy.HandOffReportActivityName)]
-    public async Task<bool> HandOffReportV1([ActivityTrigger] HandOffReportRequest request, CancellationToken cancellationToken)
+    public async Task<bool> HandOffReportV1([ActivityTrigger] HandOffReportRequest request, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
-        await activities.HandOffReportAsync(request, cancellationToken);
+        await activities.HandOffReportAsync(request, new DurableTaskClientGateway(client), cancellationToken);
         return true;
     }
 }

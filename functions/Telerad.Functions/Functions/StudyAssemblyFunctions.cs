@@ -25,6 +25,10 @@ public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities, S
     public Task<StudySummary> PublishStudySummaryV1([ActivityTrigger] PublishSummaryRequest request, CancellationToken cancellationToken) =>
         activities.PublishSummaryAsync(request, cancellationToken);
 
+    [Function(StudyAssembly.FindUnprocessedActivityName)]
+    public Task<Dictionary<string, int>> FindUnprocessedInstancesV1([ActivityTrigger] FindUnprocessedRequest request, CancellationToken cancellationToken) =>
+        activities.FindUnprocessedAsync(request, cancellationToken);
+
     [Function(TriageStudy.ActivityName)]
     public Task<StudyTriageSummary> TriageStudyV1([ActivityTrigger] TriageStudyRequest request, CancellationToken cancellationToken) =>
         triage.TriageAsync(request, cancellationToken);

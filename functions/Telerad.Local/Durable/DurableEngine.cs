@@ -64,17 +64,21 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
         _worker = new TaskHubWorker(_service, loggerFactory);
         _worker.AddTaskOrchestrations(
             Orchestration(shims, StudyAssembly.OrchestratorName, () => new StudyAssemblyOrchestrator()),
-            Orchestration(shims, ReadStudy.OrchestratorName, () => new ReadStudyOrchestrator()));
+            Orchestration(shims, ReadStudy.OrchestratorName, () => new ReadStudyOrchestrator()),
+            Orchestration(shims, DeliverReport.OrchestratorName, () => new DeliverReportOrchestrator()));
         _worker.AddTaskActivities(
             Activity(shims, StudyAssembly.DeidentifyActivityName, services.GetRequiredService<DeidentifyInstanceActivity>),
             Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>),
+            Activity(shims, StudyAssembly.FindUnprocessedActivityName, services.GetRequiredService<FindUnprocessedInstancesActivity>),
             Activity(shims, TriageStudy.ActivityName, services.GetRequiredService<TriageStudyActivity>),
             Activity(shims, StartReading.ActivityName, Create<StartReadingActivity>),
             Activity(shims, ReadStudy.AssignActivityName, Create<AssignReaderActivity>),
             Activity(shims, ReadStudy.NotifyActivityName, Create<NotifyActivity>),
             Activity(shims, ReadStudy.AuditActivityName, Create<AuditReadingActivity>),
             Activity(shims, ReadStudy.ProjectActivityName, Create<ProjectReadingActivity>),
-            Activity(shims, ReadStudy.HandOffReportActivityName, Create<HandOffReportActivity>));
+            Activity(shims, ReadStudy.HandOffReportActivityName, Create<HandOffReportActivity>),
+            Activity(shims, DeliverReport.DeliverActivityName, Create<DeliverReportActivity>),
+            Activity(shims, DeliverReport.RecordActivityName, Create<RecordDeliveryActivity>));
         await _worker.StartAsync();
         _client = new TaskHubClient(_service, new SdkJsonDataConverter(_workerOptions.DataConverter), loggerFactory);
     }

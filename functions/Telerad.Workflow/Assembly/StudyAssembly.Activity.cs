@@ -54,6 +54,18 @@ public sealed class StudyAssemblyActivities(
         return result;
     }
 
+    /// <summary>
+    /// FindUnprocessedInstancesV1: the study's registered instances whose current version is not de-identified (sop key →
+    /// version). The registry is written before a study is signalled, so an instance whose signal reached the
+    /// orchestration while it was completing (and was dropped with the completed run) shows up here.
+    /// </summary>
+    public async Task<Dictionary<string, int>> FindUnprocessedAsync(FindUnprocessedRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instances = await registry.ListInstancesAsync(request.Tenant, request.StudyKey, cancellationToken);
+        return instances.Where(i => !i.IsDone).ToDictionary(i => i.SopKey, i => i.Version, StringComparer.Ordinal);
+    }
+
     /// <summary>PublishStudySummaryV1: builds the summary from the registry and writes deid/{tenant}/{study}/summary.json, the hand-off to triage and reading.</summary>
     public async Task<StudySummary> PublishSummaryAsync(PublishSummaryRequest request, CancellationToken cancellationToken = default)
     {
@@ -81,6 +93,12 @@ public sealed class StudyAssemblyActivities(
 public sealed class DeidentifyInstanceActivity(StudyAssemblyActivities activities) : TaskActivity<DeidentifyRequest, DeidentifiedInstance>
 {
     public override Task<DeidentifiedInstance> RunAsync(TaskActivityContext context, DeidentifyRequest input) => activities.DeidentifyAsync(input);
+}
+
+[DurableTask(StudyAssembly.FindUnprocessedActivityName)]
+public sealed class FindUnprocessedInstancesActivity(StudyAssemblyActivities activities) : TaskActivity<FindUnprocessedRequest, Dictionary<string, int>>
+{
+    public override Task<Dictionary<string, int>> RunAsync(TaskActivityContext context, FindUnprocessedRequest input) => activities.FindUnprocessedAsync(input);
 }
 
 [DurableTask(StudyAssembly.PublishSummaryActivityName)]

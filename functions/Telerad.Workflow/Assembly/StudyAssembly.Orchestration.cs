@@ -62,7 +62,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 if (pending.Count == 0)
                 {
                     // Quiet, and nothing left to do: the study is complete.
-                    return await CompleteAsync(context, input);
+                    return await FinishAsync(context, input, done, expected);
                 }
             }
 
@@ -82,7 +82,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             {
                 // The manifest's instances are all here: complete now rather than after the quiet period. Anything that
                 // still arrives starts a late run.
-                return await CompleteAsync(context, input);
+                return await FinishAsync(context, input, done, expected);
             }
 
             await context.CallActivityAsync<StudySummary>(
@@ -90,6 +90,25 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             context.ContinueAsNew(Carry(input, pending, done, expected, reported: true), preserveUnprocessedEvents: true);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Completes the study, unless an instance arrived while it was completing: its signal reached this run as it ended
+    /// (and would be dropped with it), but the registry has it, so the study goes on as a late run with it.
+    /// </summary>
+    private static async Task<StudySummary?> FinishAsync(TaskOrchestrationContext context, StudyAssemblyInput input, Dictionary<string, int> done, int expected)
+    {
+        var summary = await CompleteAsync(context, input);
+        var missed = await context.CallActivityAsync<Dictionary<string, int>>(
+            StudyAssembly.FindUnprocessedActivityName, new FindUnprocessedRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+        if (missed.Count == 0)
+        {
+            return summary;
+        }
+
+        context.SetCustomStatus($"late {missed.Count}");
+        context.ContinueAsNew(Carry(input, new Dictionary<string, int>(missed, StringComparer.Ordinal), done, expected, reported: true), preserveUnprocessedEvents: true);
+        return null;
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ public static partial class StudyAssembly
     public const string OrchestratorName = "StudyAssemblyV1";
     public const string DeidentifyActivityName = "DeidentifyInstanceV1";
     public const string PublishSummaryActivityName = "PublishStudySummaryV1";
+    public const string FindUnprocessedActivityName = "FindUnprocessedInstancesV1";
 
     /// <summary>One event name for everything that reaches a study, so a single wait covers all of them.</summary>
     public const string EventName = "StudyEvent";
@@ -54,6 +55,9 @@ public sealed record DeidentifyRequest(string Tenant, string StudyKey, string So
 /// <summary>The publish activity's input: the summary is built from the instance registry, not carried here.</summary>
 /// <summary>Publishes the study's summary; <paramref name="TriageFailure"/> says why triage could not run, when it could not.</summary>
 public sealed record PublishSummaryRequest(string Tenant, string StudyKey, string? TriageFailure = null);
+
+/// <summary>Which study to look at for registered instances not yet de-identified.</summary>
+public sealed record FindUnprocessedRequest(string Tenant, string StudyKey);
 
 /// <summary>Retry policy of the activities: validated options (configuration section "StudyAssembly").</summary>
 public sealed record StudyAssemblyOptions

@@ -15,7 +15,8 @@ public interface IReaderAssigner
 /// ReadStudy's activities as a service both hosts call: assignment (its explanation stored for the audit trail),
 /// notifications with signed links, audit records, and the hand-off of report versions to results delivery.
 /// </summary>
-public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPublisher publisher, StudyLinks links, IAuditLog audit, IObjectStore store, IReadingWorklist worklist, TimeProvider clock)
+/// <param name="delivery">How report versions handed off are delivered (rounds of retries): the host's validated options.</param>
+public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPublisher publisher, StudyLinks links, IAuditLog audit, IObjectStore store, IReadingWorklist worklist, DeliveryRetryPolicy delivery, TimeProvider clock)
 {
     public async Task<AssignmentDecision> AssignAsync(AssignReaderRequest request, CancellationToken cancellationToken = default)
     {
@@ -69,10 +70,14 @@ public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPub
         return worklist.UpdateAsync(progress, clock.GetUtcNow(), cancellationToken);
     }
 
-    /// <summary>Records a report version for results delivery (the results issue picks these up): ids only, the report is stored by the API.</summary>
-    public async Task HandOffReportAsync(HandOffReportRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records a report version for results delivery (ids only; the report is stored by the API) and starts its
+    /// delivery (DeliverReportV1, once per version).
+    /// </summary>
+    public async Task HandOffReportAsync(HandOffReportRequest request, IOrchestrationGateway engine, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(engine);
         var handoff = new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/results/{request.ReportId}-{request.ReportKind}.json");
         using (var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { request, handedOffUtc = clock.GetUtcNow() })))
         {
@@ -80,6 +85,7 @@ public sealed class ReadingActivities(IReaderAssigner assigner, INotificationPub
         }
 
         await audit.WriteAsync(new AuditRecord(clock.GetUtcNow(), request.Tenant, request.RadiologistId, "reading.report", request.StudyKey, $"{request.ReportKind}:{request.ReportId}", AuditOutcome.Granted), cancellationToken);
+        await ResultsActivities.StartAsync(engine, new DeliverReportInput(request.Tenant, request.StudyKey, request.ReportId, request.ReportKind, delivery), cancellationToken: cancellationToken);
     }
 }
 
@@ -120,11 +126,11 @@ public sealed class ProjectReadingActivity(ReadingActivities activities) : TaskA
 }
 
 [DurableTask(ReadStudy.HandOffReportActivityName)]
-public sealed class HandOffReportActivity(ReadingActivities activities) : TaskActivity<HandOffReportRequest, bool>
+public sealed class HandOffReportActivity(ReadingActivities activities, IOrchestrationGateway engine) : TaskActivity<HandOffReportRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, HandOffReportRequest input)
     {
-        await activities.HandOffReportAsync(input);
+        await activities.HandOffReportAsync(input, engine);
         return true;
     }
 }

@@ -21,6 +21,7 @@ public static class ReadingRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new DeliveryRetryPolicy());
         services.AddSingleton(sp => new ReadingConfigurationProvider(
             sp.GetRequiredService<IReadingConfigurationStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReadingConfigurationProvider>>()));
         services.AddSingleton(sp => new LinkTokens(sp.GetRequiredService<LinkSigningKeys>(), sp.GetRequiredService<TimeProvider>()));
@@ -29,6 +30,8 @@ public static class ReadingRegistration
         services.AddSingleton<ReadingActivities>();
         services.AddSingleton<ReadingStarter>();
         services.AddSingleton<ReadingApi>();
+        services.TryAddSingleton<IReportDelivery, UnconfiguredReportDelivery>();
+        services.AddSingleton<ResultsActivities>();
         return services;
     }
 }

@@ -26,6 +26,7 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
     private readonly InMemoryAuditTrail _audit = new();
     private readonly InMemoryReadingWorklist _worklist = new();
     private readonly DeferredGateway _gateway = new();
+    private readonly ScriptedReportDelivery _delivery = new();
     private readonly LinkSigningKeys _keys = LinkSigningKeys.Generate();
     private DurableTaskTestHost _host = null!;
     private ReadingStarter _starter = null!;
@@ -41,7 +42,7 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
         var configuration = new ReadingConfigurationProvider(Store(), clock, NullLogger<ReadingConfigurationProvider>.Instance);
         var tokens = new LinkTokens(_keys, clock);
         var links = new StudyLinks(tokens, new StudyLinkOptions { ApiBaseUrl = "http://127.0.0.1:7071/api" }, clock);
-        var activities = new ReadingActivities(new ConfiguredReaderAssigner(configuration, _worklist, clock), _published, links, _audit, _store, _worklist, clock);
+        var activities = new ReadingActivities(new ConfiguredReaderAssigner(configuration, _worklist, clock), _published, links, _audit, _store, _worklist, new DeliveryRetryPolicy(), clock);
         var retry = new StudyAssemblyOptions { MaxAttempts = 2, FirstRetryInterval = TimeSpan.FromMilliseconds(100), MaxRetryInterval = TimeSpan.FromSeconds(1) };
         _starter = new ReadingStarter(configuration, _worklist, _store, _published, _audit, retry, clock, NullLogger<ReadingStarter>.Instance);
         _api = new ReadingApi(configuration, _worklist, _audit, _audit, tokens, _store, activities, clock, NullLogger<ReadingApi>.Instance);
@@ -50,6 +51,7 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton(activities);
+                services.AddSingleton(new ResultsActivities(_delivery, _published, _audit, _store, clock));
                 services.AddSingleton(_starter);
                 services.AddSingleton<IOrchestrationGateway>(_gateway);
             },

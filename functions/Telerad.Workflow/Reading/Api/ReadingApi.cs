@@ -103,7 +103,7 @@ public sealed class ReadingApi(
         if (submission.Kind == ReadingEvent.Addendum)
         {
             // The reading is over (its orchestration completed with the final): an addendum goes straight to results delivery.
-            await activities.HandOffReportAsync(new HandOffReportRequest(tenant, studyKey, reader, ReadingEvent.Addendum, reportId, row.Priority), cancellationToken);
+            await activities.HandOffReportAsync(new HandOffReportRequest(tenant, studyKey, reader, ReadingEvent.Addendum, reportId, row.Priority), engine, cancellationToken);
         }
         else
         {
