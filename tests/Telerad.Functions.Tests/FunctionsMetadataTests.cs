@@ -57,6 +57,7 @@ public class FunctionsMetadataTests
     [InlineData("ReadingWorklist", "get", "reading/worklist")]
     [InlineData("OperationsReassign", "post", "operations/studies/{tenant}/{study}/assign")]
     [InlineData("OperationsCancel", "post", "operations/studies/{tenant}/{study}/cancel")]
+    [InlineData("OperationsRetryDelivery", "post", "operations/deliveries/{tenant}/{study}/{reportId}/{kind}/retry")]
     public void The_reading_api_is_http_triggers_on_their_routes(string name, string method, string route)
     {
         var trigger = Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
@@ -78,7 +79,7 @@ public class FunctionsMetadataTests
         Assert.Equal(
             [
                 "AssignReaderV1", "AuditReadingV1", "DeidentifyInstanceV1", "DeliverReportActivityV1", "DeliverReportV1", "FindUnprocessedInstancesV1", "HandOffReportV1",
-                "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign", "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept",
+                "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign", "OperationsRetryDelivery", "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept",
                 "ReadingDecline", "ReadingRelease", "ReadingStudy", "ReadingSubmitReport", "ReadingWorklist", "RecordDeliveryV1", "StartReadingV1", "StudyAssemblyV1",
                 "TriageStudyV1",
             ],

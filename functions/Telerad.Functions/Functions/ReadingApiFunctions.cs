@@ -11,7 +11,7 @@ namespace Telerad.Functions;
 /// calls the shared handler (<see cref="ReadingApi"/>), which Telerad.Local's minimal API calls too. Anonymous at the
 /// Functions level on purpose: App Service authentication in front requires an Entra sign-in for every request.
 /// </summary>
-public sealed class ReadingApiFunctions(ReadingApi api)
+public sealed class ReadingApiFunctions(ReadingApi api, ResultsApi results)
 {
     private const string Study = "reading/studies/{tenant}/{study}";
     private const string Operations = "operations/studies/{tenant}/{study}";
@@ -49,6 +49,12 @@ public sealed class ReadingApiFunctions(ReadingApi api)
     [Function("OperationsCancel")]
     public Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Operations + "/cancel")] HttpRequest request, string tenant, string study, [DurableClient] DurableTaskClient client) =>
         Run(request, caller => api.CancelAsync(caller, tenant, study, new DurableTaskClientGateway(client), request.HttpContext.RequestAborted));
+
+    [Function("OperationsRetryDelivery")]
+    public Task<IActionResult> RetryDelivery(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/deliveries/{tenant}/{study}/{reportId}/{kind}/retry")] HttpRequest request,
+        string tenant, string study, string reportId, string kind, [DurableClient] DurableTaskClient client) =>
+        Run(request, caller => results.RetryDeliveryAsync(caller, tenant, study, reportId, kind, new DurableTaskClientGateway(client), request.HttpContext.RequestAborted));
 
     private static async Task<IActionResult> Run(HttpRequest request, Func<ReadingCaller, Task<ReadingApiResult>> handle)
     {

@@ -39,6 +39,9 @@ public static class ReadingEndpoints
         api.MapPost("/operations/studies/{tenant}/{study}/cancel", (HttpContext http, string tenant, string study, ReadingApi reading, IOrchestrationGateway engine) =>
             Run(http, caller => reading.CancelAsync(caller, tenant, study, engine, http.RequestAborted)));
 
+        api.MapPost("/operations/deliveries/{tenant}/{study}/{reportId}/{kind}/retry", (HttpContext http, string tenant, string study, string reportId, string kind, ResultsApi results, IOrchestrationGateway engine) =>
+            Run(http, caller => results.RetryDeliveryAsync(caller, tenant, study, reportId, kind, engine, http.RequestAborted)));
+
         // The outbox: what would have gone to the Service Bus topics (newest first), for the demo and for developers.
         api.MapGet("/notifications", async (string? topic, QueueNotificationPublisher outbox, CancellationToken cancellationToken) =>
             Results.Ok(await outbox.ListAsync(topic, 200, cancellationToken)));

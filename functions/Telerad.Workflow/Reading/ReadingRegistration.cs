@@ -32,6 +32,7 @@ public static class ReadingRegistration
         services.AddSingleton<ReadingApi>();
         services.TryAddSingleton<IReportDelivery, UnconfiguredReportDelivery>();
         services.AddSingleton<ResultsActivities>();
+        services.AddSingleton<ResultsApi>();
         return services;
     }
 }

@@ -91,6 +91,32 @@ public sealed class DeliverReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_operations_may_retry_and_only_a_failed_delivery()
+    {
+        var config = new ReadingConfigurationProvider(ReadingTestConfiguration.Store(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadingConfigurationProvider>.Instance);
+        var api = new ResultsApi(config, _store, _audit, Policy, TimeProvider.System);
+        var gateway = new DurableTaskClientGateway(_host.Client);
+        var ops = new ReadingCaller { UserId = ReadingTestConfiguration.Operations, Development = true };
+        var radiologist = new ReadingCaller { UserId = ReadingTestConfiguration.Neuro, Development = true };
+
+        Assert.Equal(404, (await api.RetryDeliveryAsync(ops, "hospital-a", "2.25.42", "r-none", ReadingEvent.Final, gateway)).StatusCode);
+        _delivery.Script("r-retry", new(ReportDeliveryOutcome.Permanent, "forbidden", 403), new(ReportDeliveryOutcome.Delivered, "201", 201));
+        Assert.Equal("failed", (await DeliverAsync("r-retry")).Status);
+
+        Assert.Equal(403, (await api.RetryDeliveryAsync(radiologist, "hospital-a", "2.25.42", "r-retry", ReadingEvent.Final, gateway)).StatusCode);
+        Assert.Equal(202, (await api.RetryDeliveryAsync(ops, "hospital-a", "2.25.42", "r-retry", ReadingEvent.Final, gateway)).StatusCode);
+        await _host.Client.WaitForInstanceCompletionAsync(DeliverReport.InstanceId("hospital-a", "2.25.42", "r-retry", ReadingEvent.Final), new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Recorded("r-retry", ReportDeliveryOutcome.Delivered))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the retried delivery was not recorded");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(409, (await api.RetryDeliveryAsync(ops, "hospital-a", "2.25.42", "r-retry", ReadingEvent.Final, gateway)).StatusCode);
+    }
+
+    [Fact]
     public async Task Rounds_run_out_into_a_dead_letter()
     {
         _delivery.Script("r-down", new ReportDeliveryOutcome(ReportDeliveryOutcome.Retryable, "503", 503));
