@@ -234,6 +234,24 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         Assert.Null(Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.registration.clientSecretSettingName"));
     }
 
+    /// <summary>The app registration documented in docs/deployment.md (infra/entra) defines the app role the reading
+    /// API checks for operations, asks for v2 tokens (the issuer App Service authentication is given) and exposes a
+    /// delegated scope; role and scope ids are distinct GUIDs.</summary>
+    [Fact]
+    public void The_app_registration_defines_the_role_the_reading_api_checks()
+    {
+        var registration = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "infra", "entra", "reading-api-registration.json")))!;
+        var roles = registration["appRoles"]!.AsArray().Select(r => r!).ToList();
+        var scopes = registration["api"]!["oauth2PermissionScopes"]!.AsArray().Select(r => r!).ToList();
+
+        Assert.Contains(roles, r => r["value"]!.GetValue<string>() == Telerad.Workflow.ReadingCaller.OperationsRole && r["isEnabled"]!.GetValue<bool>());
+        Assert.All(roles, r => Assert.Equal(["User"], r["allowedMemberTypes"]!.AsArray().Select(m => m!.GetValue<string>())));
+        Assert.Equal(2, registration["api"]!["requestedAccessTokenVersion"]!.GetValue<int>());
+        Assert.Contains(scopes, s => s["value"]!.GetValue<string>() == "Reading.Access" && s["type"]!.GetValue<string>() == "User");
+        var ids = roles.Concat(scopes).Select(r => Guid.Parse(r["id"]!.GetValue<string>())).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public void Every_located_resource_is_tagged_with_its_environment(string environment)
