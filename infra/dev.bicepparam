@@ -19,3 +19,7 @@ param instanceMemoryMB = 4096
 param tenants = [
   { id: 'demo-hospital', deidentificationProfile: 'reading', jurisdiction: 'US-CA', quietPeriod: '00:01:00' }
 ]
+// Your Entra app registration and viewer (docs/deployment.md, "App Service authentication"): from the environment
+// (the same variables azd uses), or replace them here with literals once you have them.
+param entraClientId = readEnvironmentVariable('TELERAD_ENTRA_CLIENT_ID')
+param viewerUrlTemplate = readEnvironmentVariable('TELERAD_VIEWER_URL_TEMPLATE')

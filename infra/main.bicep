@@ -76,9 +76,21 @@ param network { addressPrefix: string, functionsSubnetPrefix: string, privateEnd
   privateEndpointsSubnetPrefix: '10.40.1.0/24'
 }
 
-@description('Days between automatic rotations of the Key Vault link-signing key.')
-@minValue(30)
-param linkSigningRotationDays int = 90
+@description('Client id (application id) of the Entra app registration of the reading API: App Service authentication accepts only access tokens issued for it (docs/deployment.md, "App Service authentication").')
+@minLength(36)
+@maxLength(36)
+param entraClientId string
+
+@description('Entra tenant id of that app registration (default: the subscription\'s tenant).')
+@minLength(36)
+@maxLength(36)
+param entraTenantId string = subscription().tenantId
+
+@description('Viewer link in radiologists\' notifications (Links__ViewerUrlTemplate): an https URL with {studyUid} (de-identified Study Instance UID) and {token}, e.g. https://viewer.example.org/viewer?StudyInstanceUIDs={studyUid}&token={token}.')
+param viewerUrlTemplate string
+
+@description('How long links in notifications stay valid, a TimeSpan such as 12:00:00 (Links__Lifetime; at most 7 days; omit: the app\'s 12 hours).')
+param linkLifetime string?
 
 type tenantType = {
   @description('Tenant id: one path segment (letters, digits, ., _, -), the first segment of its blob names.')
@@ -96,9 +108,11 @@ type tenantType = {
 
 // Names the app and the storage contract fix (docs/storage.md, functions/Telerad.Storage Containers).
 var dataContainers = [ 'incoming', 'deid', 'quarantine', 'audit', 'models', 'config' ]
-var dataTables = [ 'ingestion', 'instances', 'reidentification', 'audit' ]
+var dataTables = [ 'ingestion', 'instances', 'reidentification', 'audit', 'readingworklist' ]
 var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
+// Topics of the message contract (functions/Telerad.Notifications): one entry per topic, with its subscriptions; the
+// app's identity gets Data Sender on each.
 var serviceBusTopics = [
   { name: 'radiologist-notifications', subscriptions: [ 'notification-delivery' ] }
   { name: 'operations-alerts', subscriptions: [ 'operations' ] }
@@ -258,7 +272,6 @@ module keyVault '../bicep/modules/keyvault.bicep' = {
     privateNetworking: privateNetworking
     workspaceId: monitoring.outputs.workspaceId
     appPrincipalId: identity.outputs.principalId
-    linkSigningRotationDays: linkSigningRotationDays
   }
 }
 
@@ -391,6 +404,21 @@ var teleradSettings = {
   Ingestion__DeleteIncomingAfterProcessing: string(deleteIncomingAfterProcessing)
 }
 
+// Service Bus with the app's identity (the TokenCredential of Telerad__ManagedIdentityClientId): the namespace only.
+var serviceBusSettings = {
+  TeleradServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+}
+
+// Links in radiologists' notifications: the viewer, and the reading API on the app's own host name (filled in by
+// the functionapp module once the site exists; host.json keeps the default /api route prefix).
+var linkSettings = union(
+  { Links__ViewerUrlTemplate: viewerUrlTemplate },
+  linkLifetime == null ? {} : { Links__Lifetime: linkLifetime! }
+)
+var hostNameSettings = {
+  Links__ApiBaseUrl: 'https://{defaultHostName}/api'
+}
+
 var tenantSettings = shallowMerge(flatten(map(range(0, length(tenants)), i => [
   { 'Telerad__Tenants__${i}__Id': tenants[i].id }
   tenants[i].?deidentificationProfile == null ? {} : { 'Telerad__Tenants__${i}__DeidentificationProfile': tenants[i].deidentificationProfile! }
@@ -420,7 +448,14 @@ module functionApp '../bicep/modules/functionapp.bicep' = {
     appInsightsName: names.appInsights
     workspaceId: monitoring.outputs.workspaceId
     subnetId: privateNetworking ? vnet!.outputs.functionsSubnetId : ''
-    appSettings: union(storageSettings, teleradSettings, tenantSettings, durableSettings)
+    appSettings: union(storageSettings, teleradSettings, serviceBusSettings, linkSettings, tenantSettings, durableSettings)
+    hostNameSettings: hostNameSettings
+    authClientId: entraClientId
+    authTenantId: entraTenantId
+    // The blob extension's webhook, where Event Grid delivers BlobCreated events: Event Grid cannot present an Entra
+    // token for this app, and the Functions host itself refuses a call without the blobs_extension system key
+    // (the `code` of the subscription's URL). Every other path, /runtime/webhooks/durabletask included, needs a token.
+    authExcludedPaths: [ '/runtime/webhooks/blobs' ]
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

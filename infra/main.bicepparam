@@ -9,3 +9,7 @@ param durableBackend = readEnvironmentVariable('TELERAD_DURABLE_BACKEND', 'Azure
 param healthDataServices = bool(readEnvironmentVariable('TELERAD_HEALTH_DATA_SERVICES', 'false'))
 param deployEventSubscription = bool(readEnvironmentVariable('TELERAD_DEPLOY_EVENT_SUBSCRIPTION', 'false'))
 param incomingRetentionDays = int(readEnvironmentVariable('TELERAD_INCOMING_RETENTION_DAYS', '7'))
+// Required, no default: azd env set TELERAD_ENTRA_CLIENT_ID <app registration client id> and
+// azd env set TELERAD_VIEWER_URL_TEMPLATE 'https://viewer.example.org/viewer?StudyInstanceUIDs={studyUid}&token={token}'
+param entraClientId = readEnvironmentVariable('TELERAD_ENTRA_CLIENT_ID')
+param viewerUrlTemplate = readEnvironmentVariable('TELERAD_VIEWER_URL_TEMPLATE')

@@ -18,3 +18,7 @@ param logRetentionDays = 365
 param maximumInstanceCount = 100
 param instanceMemoryMB = 4096
 param tenants = []
+// Your Entra app registration and viewer (docs/deployment.md, "App Service authentication"): from the environment
+// (the same variables azd uses), or replace them here with literals once you have them.
+param entraClientId = readEnvironmentVariable('TELERAD_ENTRA_CLIENT_ID')
+param viewerUrlTemplate = readEnvironmentVariable('TELERAD_VIEWER_URL_TEMPLATE')

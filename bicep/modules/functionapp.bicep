@@ -1,6 +1,7 @@
 // The Function App on Flex Consumption (.NET isolated): HTTPS only, TLS 1.2, no FTP/SCM basic credentials, a
 // user-assigned managed identity for everything (host storage, deployment package, the app's own connections,
-// Application Insights ingestion with Entra ID). No app setting holds a key or a connection string with a secret.
+// Application Insights ingestion with Entra ID), and App Service authentication (Entra ID) in front of every request.
+// No app setting holds a key or a connection string with a secret.
 @description('Function App name.')
 param name string
 
@@ -33,6 +34,18 @@ param subnetId string
 
 @description('The application\'s own settings (Telerad, TeleradStorage, Ingestion, ...): name to value.')
 param appSettings object
+
+@description('Settings whose value names the app\'s own address: {defaultHostName} in a value becomes the site\'s default host name (known only once the site exists).')
+param hostNameSettings object
+
+@description('Client id (application id) of the Entra app registration that App Service authentication validates tokens for.')
+param authClientId string
+
+@description('Entra tenant id of that app registration (the token issuer).')
+param authTenantId string
+
+@description('Paths App Service authentication lets through without a token: only endpoints the Functions host protects itself with a system key.')
+param authExcludedPaths string[]
 
 @description('Most instances Flex Consumption scales out to.')
 @minValue(1)
@@ -123,7 +136,52 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: map(items(union(platformSettings, appSettings)), setting => { name: setting.key, value: string(setting.value) })
+    }
+  }
+}
+
+// App settings as the site's appsettings configuration (the whole set, replaced on every deployment) rather than in
+// siteConfig: a child resource can name the site's default host name, which the site's own properties cannot.
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(
+    toObject(items(union(platformSettings, appSettings)), setting => setting.key, setting => string(setting.value)),
+    toObject(items(hostNameSettings), setting => setting.key, setting => replace(string(setting.value), '{defaultHostName}', site.properties.defaultHostName))
+  )
+}
+
+// App Service authentication (Easy Auth) with Entra ID: every request needs a valid access token for the app
+// registration, else 401 (an API, so no login redirect); the platform then passes the caller to the code in
+// X-MS-CLIENT-PRINCIPAL and strips that header from what clients send, which is why the reading API may trust it.
+// No token store and no client secret: the app only validates bearer tokens, it never signs anyone in.
+resource authentication 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: authExcludedPaths
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [ authClientId, 'api://${authClientId}' ]
+        }
+      }
+    }
+    login: {
+      tokenStore: { enabled: false }
+    }
+    httpSettings: {
+      requireHttps: true
     }
   }
 }

@@ -16,7 +16,7 @@ param privateNetworking bool
 @description('Log Analytics workspace that receives the diagnostic settings.')
 param workspaceId string
 
-@description('Topics and their subscriptions.')
+@description('Topics and their subscriptions (infra/main.bicep serviceBusTopics: one entry per topic of the message contract).')
 param topics { name: string, subscriptions: string[] }[]
 
 @description('Principal id of the Function App identity: Azure Service Bus Data Sender on each topic.')
@@ -89,3 +89,6 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 output id string = namespace.id
 output name string = namespace.name
 output endpoint string = namespace.properties.serviceBusEndpoint
+// What the Service Bus SDK calls the fully qualified namespace (sb-x.servicebus.windows.net): the host of the endpoint
+// URL, so the cloud's own DNS suffix is used.
+output fullyQualifiedNamespace string = parseUri(namespace.properties.serviceBusEndpoint).host

@@ -46,6 +46,11 @@ public sealed class SecurityInvariantTests(EnvironmentsFixture environments)
     public void App_settings_hold_no_keys_or_connection_strings(string environment) =>
         Assert.Empty(SecurityInvariants.NoSecretsInAppSettings(environments[environment]));
 
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void The_app_requires_app_service_authentication(string environment) =>
+        Assert.Empty(SecurityInvariants.AppServiceAuthenticationRequired(environments[environment]));
+
     /// <summary>The checks are not vacuous: each environment has the resources they look at.</summary>
     [Theory]
     [MemberData(nameof(Environments))]
@@ -54,7 +59,9 @@ public sealed class SecurityInvariantTests(EnvironmentsFixture environments)
         var deployment = environments[environment];
 
         Assert.Equal(2, deployment.OfType(SecurityInvariants.StorageAccounts).Count());
-        Assert.Single(deployment.OfType(SecurityInvariants.Sites));
+        var site = Assert.Single(deployment.OfType(SecurityInvariants.Sites));
+        Assert.NotNull(deployment.SiteConfig(site, "authsettingsV2"));
+        Assert.True(deployment.AppSettings(site).Count >= 20);
         Assert.Single(deployment.OfType("Microsoft.ServiceBus/namespaces"));
         Assert.Single(deployment.OfType("Microsoft.KeyVault/vaults"));
         Assert.True(deployment.OfType(SecurityInvariants.RoleAssignments).Count() >= 12);
@@ -117,6 +124,20 @@ public sealed class BrokenTemplateTests
     public void An_app_without_its_user_assigned_identity_is_caught() =>
         Assert.Contains(SecurityInvariants.AppUsesItsManagedIdentity(TemplateWorkspace.DeployBroken("system-assigned-identity")),
             v => v.Contains("func-broken-identity: identity is SystemAssigned", StringComparison.Ordinal));
+
+    [Fact]
+    public void An_app_without_required_authentication_is_caught()
+    {
+        var violations = SecurityInvariants.AppServiceAuthenticationRequired(TemplateWorkspace.DeployBroken("anonymous-app")).ToList();
+
+        Assert.Contains("func-broken-noauth: no App Service authentication (config/authsettingsV2)", violations);
+        Assert.Contains("func-broken-anonymous: globalValidation.requireAuthentication is not true", violations);
+        Assert.Contains("func-broken-anonymous: unauthenticatedClientAction is AllowAnonymous, not Return401", violations);
+        Assert.Contains("func-broken-anonymous: the token store is not off", violations);
+        Assert.Contains("func-broken-anonymous: /api/reading is excluded from authentication but is not one extension's webhook (/runtime/webhooks/{extension})", violations);
+        Assert.Contains("func-broken-anonymous: /runtime/webhooks/* is excluded from authentication but is not one extension's webhook (/runtime/webhooks/{extension})", violations);
+        Assert.DoesNotContain(violations, v => v.Contains("/runtime/webhooks/blobs", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void A_storage_connection_string_with_the_account_key_is_caught()

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Telerad.Azure;
 using Telerad.Functions;
+using Telerad.Notifications;
 using Telerad.Storage;
 
 namespace Telerad.Infrastructure.Tests;
@@ -26,7 +27,7 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         var account = DataAccount(deployment);
 
         Assert.Equal(Containers.All.Order(), ChildNames(deployment, account, "blobServices/containers").Order());
-        string[] tables = [TableIngestionState.LedgerTable, TableIngestionState.InstancesTable, TableReidentificationStore.DefaultTableName, TableAuditLog.DefaultTableName];
+        string[] tables = [TableIngestionState.LedgerTable, TableIngestionState.InstancesTable, TableReidentificationStore.DefaultTableName, TableAuditLog.DefaultTableName, TableReadingWorklist.DefaultTableName];
         Assert.Equal(tables.Order(), ChildNames(deployment, account, "tableServices/tables").Order());
     }
 
@@ -50,7 +51,7 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
     {
         var deployment = environments[environment];
         var rules = LifecycleRules(deployment, DataAccount(deployment));
-        var settings = Deployment.AppSettings(deployment.OfType(SecurityInvariants.Sites).Single());
+        var settings = deployment.AppSettings(deployment.OfType(SecurityInvariants.Sites).Single());
 
         var incomingDays = int.Parse(settings["Ingestion__IncomingRetentionDays"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(incomingDays, rules[Containers.Incoming + "/"]);
@@ -76,18 +77,26 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         }
     }
 
+    /// <summary>Key Vault holds no key or secret made by a template: the link-signing key and the tenants' keys are
+    /// secrets that scripts create (their values never pass through a deployment), and the app may only read secrets.</summary>
     [Theory]
     [MemberData(nameof(Environments))]
     public void Key_vault_uses_rbac_purge_protection_and_soft_delete(string environment)
     {
-        var vault = environments[environment].OfType("Microsoft.KeyVault/vaults").Single();
+        var deployment = environments[environment];
+        var vault = deployment.OfType("Microsoft.KeyVault/vaults").Single();
 
         Assert.True(Deployment.At(vault, "properties.enableRbacAuthorization")!.GetValue<bool>());
         Assert.True(Deployment.At(vault, "properties.enablePurgeProtection")!.GetValue<bool>());
         Assert.True(Deployment.At(vault, "properties.enableSoftDelete")!.GetValue<bool>());
         Assert.Null(Deployment.At(vault, "properties.accessPolicies"));
+        Assert.DoesNotContain(deployment.Resources, r => Deployment.Type(r).StartsWith("Microsoft.KeyVault/vaults/", StringComparison.OrdinalIgnoreCase));
+        var vaultRoles = deployment.OfType(SecurityInvariants.RoleAssignments).Where(a => SecurityInvariants.ScopeOf(a) is { } scope && scope.StartsWith(Deployment.Id(vault), StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(["Key Vault Secrets User"], vaultRoles.Select(a => SecurityInvariants.DataPlaneRoles[Deployment.At(a, "properties.roleDefinitionId")!.GetValue<string>().Split('/')[^1]]));
     }
 
+    /// <summary>Every topic the app publishes to (NotificationTopics) exists with duplicate detection and a
+    /// subscription, the app's identity may send to it, and every subscription dead-letters what expires.</summary>
     [Theory]
     [MemberData(nameof(Environments))]
     public void Service_bus_topics_detect_duplicates_and_subscriptions_dead_letter(string environment)
@@ -95,10 +104,16 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         var deployment = environments[environment];
         var topics = deployment.OfType("Microsoft.ServiceBus/namespaces/topics").ToList();
         var subscriptions = deployment.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions").ToList();
+        var published = typeof(NotificationTopics).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        var senders = deployment.OfType(SecurityInvariants.RoleAssignments)
+            .Where(a => Deployment.At(a, "properties.roleDefinitionId")!.GetValue<string>().EndsWith("/69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", StringComparison.OrdinalIgnoreCase))
+            .Select(SecurityInvariants.ScopeOf).ToList();
 
-        Assert.Equal(["operations-alerts", "radiologist-notifications"], topics.Select(t => Deployment.Name(t).Split('/')[^1]).Order());
+        Assert.NotEmpty(published);
+        Assert.All(published, name => Assert.Contains(topics, t => Deployment.Name(t).Split('/')[^1] == name));
         Assert.All(topics, t => Assert.True(Deployment.At(t, "properties.requiresDuplicateDetection")!.GetValue<bool>()));
         Assert.All(topics, t => Assert.Contains(subscriptions, s => Deployment.Id(s).StartsWith(Deployment.Id(t) + "/subscriptions/", StringComparison.Ordinal)));
+        Assert.All(topics, t => Assert.Contains(Deployment.Id(t), senders));
         Assert.All(subscriptions, s => Assert.True(Deployment.At(s, "properties.deadLetteringOnMessageExpiration")!.GetValue<bool>()));
     }
 
@@ -126,6 +141,10 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         Assert.Contains($"'{function}'", endpoint, StringComparison.Ordinal);
         Assert.Contains("systemKeys.blobs_extension", endpoint, StringComparison.Ordinal);
         Assert.Equal("StorageBlob", Deployment.At(subscription, "properties.deadLetterWithResourceIdentity.deadLetterDestination.endpointType")!.GetValue<string>());
+        // App Service authentication lets the webhook through (Event Grid has no Entra token for the app); the host
+        // checks the blobs_extension key of the URL instead.
+        var auth = deployment.SiteConfig(deployment.OfType(SecurityInvariants.Sites).Single(), "authsettingsV2")!;
+        Assert.Equal(["/runtime/webhooks/blobs"], Deployment.At(auth, "properties.globalValidation.excludedPaths")!.AsArray().Select(p => p!.GetValue<string>()));
         // Without the flag (first provision, before the app's code and key exist) there is no subscription.
         Assert.Empty(environments["dev"].OfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
     }
@@ -196,6 +215,41 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
             Assert.Contains($"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith '{tenant}/'", condition, StringComparison.Ordinal);
             Assert.Contains($"@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals '{Containers.Incoming}'", condition, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>App Service authentication validates tokens of the app registration the parameters name, issued by
+    /// its tenant (v2.0 issuer), for its client id or its api:// application id URI.</summary>
+    [Fact]
+    public void App_service_authentication_uses_the_app_registration_of_the_parameters()
+    {
+        var deployment = environments["all-options"];
+        var auth = deployment.SiteConfig(deployment.OfType(SecurityInvariants.Sites).Single(), "authsettingsV2")!;
+        var clientId = deployment.Parameter("entraClientId")!.GetValue<string>();
+        var tenantId = deployment.Parameter("entraTenantId")!.GetValue<string>();
+
+        Assert.Equal(clientId, Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.registration.clientId")!.GetValue<string>());
+        Assert.Equal($"[format('{{0}}{{1}}/v2.0', environment().authentication.loginEndpoint, '{tenantId}')]", Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.registration.openIdIssuer")!.GetValue<string>());
+        Assert.Equal([clientId, "api://" + clientId], Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.validation.allowedAudiences")!.AsArray().Select(a => a!.GetValue<string>()));
+        // No client secret: the app validates bearer tokens and never signs anyone in.
+        Assert.Null(Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.registration.clientSecretSettingName"));
+    }
+
+    /// <summary>The app registration documented in docs/deployment.md (infra/entra) defines the app role the reading
+    /// API checks for operations, asks for v2 tokens (the issuer App Service authentication is given) and exposes a
+    /// delegated scope; role and scope ids are distinct GUIDs.</summary>
+    [Fact]
+    public void The_app_registration_defines_the_role_the_reading_api_checks()
+    {
+        var registration = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "infra", "entra", "reading-api-registration.json")))!;
+        var roles = registration["appRoles"]!.AsArray().Select(r => r!).ToList();
+        var scopes = registration["api"]!["oauth2PermissionScopes"]!.AsArray().Select(r => r!).ToList();
+
+        Assert.Contains(roles, r => r["value"]!.GetValue<string>() == Telerad.Workflow.ReadingCaller.OperationsRole && r["isEnabled"]!.GetValue<bool>());
+        Assert.All(roles, r => Assert.Equal(["User"], r["allowedMemberTypes"]!.AsArray().Select(m => m!.GetValue<string>())));
+        Assert.Equal(2, registration["api"]!["requestedAccessTokenVersion"]!.GetValue<int>());
+        Assert.Contains(scopes, s => s["value"]!.GetValue<string>() == "Reading.Access" && s["type"]!.GetValue<string>() == "User");
+        var ids = roles.Concat(scopes).Select(r => Guid.Parse(r["id"]!.GetValue<string>())).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 
     [Theory]

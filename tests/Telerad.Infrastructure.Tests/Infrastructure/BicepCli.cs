@@ -8,6 +8,16 @@ internal static class BicepCli
 {
     public static string Path { get; } = Locate();
 
+    /// <summary>
+    /// The values the repository's parameter files require from the environment (azd's variables, no default: a
+    /// deployment without them fails at compile time), fixed for the tests; all-options.bicepparam sets its own.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RequiredEnvironment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["TELERAD_ENTRA_CLIENT_ID"] = "55555555-5555-5555-5555-555555555555",
+        ["TELERAD_VIEWER_URL_TEMPLATE"] = "https://viewer.test.example.org/viewer?StudyInstanceUIDs={studyUid}&token={token}",
+    };
+
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {
         /// <summary>Every diagnostic line (warnings and errors: "file(line,col) : Warning|Error code: message").</summary>
@@ -37,6 +47,11 @@ internal static class BicepCli
         foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("TELERAD_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(variable);
+        }
+
+        foreach (var (variable, value) in RequiredEnvironment)
+        {
+            start.Environment[variable] = value;
         }
 
         // Offline and quiet: no telemetry.

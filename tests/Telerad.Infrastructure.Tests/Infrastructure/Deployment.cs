@@ -38,8 +38,12 @@ internal sealed record Deployment(string Environment, IReadOnlyList<JsonObject> 
         return node;
     }
 
-    /// <summary>The app settings of a Microsoft.Web/sites resource (siteConfig.appSettings), name to value.</summary>
-    public static IReadOnlyDictionary<string, string> AppSettings(JsonObject site)
+    /// <summary>
+    /// The app settings of a Microsoft.Web/sites resource, name to value: its <c>config/appsettings</c> resource (how
+    /// infra/ sets them) and any siteConfig.appSettings on the site itself (the broken fixtures use that form). Both are
+    /// read so that a setting in either place is checked.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AppSettings(JsonObject site)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         if (At(site, "properties.siteConfig.appSettings") is JsonArray array)
@@ -50,8 +54,20 @@ internal sealed record Deployment(string Environment, IReadOnlyList<JsonObject> 
             }
         }
 
+        if (SiteConfig(site, "appsettings")?["properties"] is JsonObject properties)
+        {
+            foreach (var (name, value) in properties)
+            {
+                settings[name] = value?.ToString() ?? "";
+            }
+        }
+
         return settings;
     }
+
+    /// <summary>A configuration resource of a site (Microsoft.Web/sites/config, e.g. appsettings, authsettingsV2), or null.</summary>
+    public JsonObject? SiteConfig(JsonObject site, string name) =>
+        OfType("Microsoft.Web/sites/config").SingleOrDefault(c => string.Equals(Id(c), Id(site) + "/config/" + name, StringComparison.OrdinalIgnoreCase));
 
     public static Deployment Load(string name, string snapshotJson, string buildParamsJson)
     {

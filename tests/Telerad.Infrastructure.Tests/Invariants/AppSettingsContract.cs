@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Telerad.Functions;
 using Telerad.Ingestion;
+using Telerad.Notifications;
 using Telerad.Triage;
 using Telerad.Workflow;
 
@@ -16,8 +17,16 @@ namespace Telerad.Infrastructure.Tests;
 /// </summary>
 internal static partial class AppSettingsContract
 {
-    /// <summary>What an identity-based connection reads under its name (the Azure SDK's convention, not the app's).</summary>
-    public static readonly string[] ConnectionSuffixes = ["blobServiceUri", "queueServiceUri", "tableServiceUri", "credential", "clientId"];
+    /// <summary>
+    /// Identity-based connections and what the app reads under each name. Storage follows the Azure SDK's convention
+    /// (service URIs, credential, client id: the blob trigger reads them too); the Service Bus client is built by the
+    /// app from the namespace and its own TokenCredential (Telerad:ManagedIdentityClientId), so it reads nothing else.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> Connections { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        [FunctionSettings.StorageConnection] = ["blobServiceUri", "queueServiceUri", "tableServiceUri", "credential", "clientId"],
+        [FunctionSettings.ServiceBusConnection] = ["fullyQualifiedNamespace"],
+    };
 
     /// <summary>Settings of the host and platform, not of the app's code.</summary>
     public static readonly string[] PlatformPrefixes = ["AzureWebJobsStorage__", "APPLICATIONINSIGHTS_", "AzureFunctionsJobHost__"];
@@ -30,6 +39,7 @@ internal static partial class AppSettingsContract
         [FunctionSettings.IngestionSection] = typeof(IngestionOptions),
         [FunctionSettings.StudyAssemblySection] = typeof(StudyAssemblyOptions),
         [FunctionSettings.TriageSection] = typeof(TriageOptions),
+        [FunctionSettings.LinksSection] = typeof(StudyLinkOptions),
     };
 
     /// <summary>Single keys the app reads.</summary>
@@ -37,7 +47,7 @@ internal static partial class AppSettingsContract
 
     /// <summary>Every FunctionSettings constant this contract knows how to check (a new one must be added here and to infra/).</summary>
     public static IReadOnlySet<string> KnownConstants { get; } = new HashSet<string>(
-        [FunctionSettings.StorageConnection, FunctionSettings.TenantsSection, .. Sections.Keys, .. SingleKeys], StringComparer.Ordinal);
+        [.. Connections.Keys, FunctionSettings.TenantsSection, .. Sections.Keys, .. SingleKeys], StringComparer.Ordinal);
 
     public static IEnumerable<string> FunctionSettingsConstants() =>
         typeof(FunctionSettings).GetFields(BindingFlags.Public | BindingFlags.Static)
@@ -48,12 +58,17 @@ internal static partial class AppSettingsContract
     public static IReadOnlyList<string> HostJsonSettings() =>
         [.. HostJsonReference().Matches(File.ReadAllText(Path.Combine(Repository.Root, "host.json"))).Select(m => m.Groups[1].Value).Distinct()];
 
-    /// <summary>Keys the app cannot start without (the others have defaults).</summary>
+    /// <summary>
+    /// Keys a deployment must set: the app does not start without them, or (the links) starts with a default that
+    /// points at example.org. The others have defaults that are right in Azure.
+    /// </summary>
     public static IReadOnlyList<string> Required() =>
     [
-        .. new[] { "blobServiceUri", "queueServiceUri", "tableServiceUri", "credential", "clientId" }.Select(s => $"{FunctionSettings.StorageConnection}__{s}"),
+        .. Connections.SelectMany(c => c.Value.Select(suffix => $"{c.Key}__{suffix}")),
         Key(FunctionSettings.KeyVaultUri),
         Key(FunctionSettings.ManagedIdentityClientId),
+        $"{FunctionSettings.LinksSection}__{nameof(StudyLinkOptions.ViewerUrlTemplate)}",
+        $"{FunctionSettings.LinksSection}__{nameof(StudyLinkOptions.ApiBaseUrl)}",
         .. HostJsonSettings(),
     ];
 
@@ -84,9 +99,9 @@ internal static partial class AppSettingsContract
         }
 
         var parts = name.Split("__");
-        if (parts.Length == 2 && parts[0] == FunctionSettings.StorageConnection)
+        if (parts.Length == 2 && Connections.TryGetValue(parts[0], out var suffixes))
         {
-            return ConnectionSuffixes.Contains(parts[1], StringComparer.Ordinal);
+            return suffixes.Contains(parts[1], StringComparer.Ordinal);
         }
 
         if (parts.Length == 2 && Sections.TryGetValue(parts[0], out var options))
@@ -113,6 +128,7 @@ internal static partial class AppSettingsContract
         Try(() => (configuration.GetSection(FunctionSettings.IngestionSection).Get<IngestionOptions>() ?? new IngestionOptions()).Validate());
         Try(() => (configuration.GetSection(FunctionSettings.StudyAssemblySection).Get<StudyAssemblyOptions>() ?? new StudyAssemblyOptions()).Validate());
         Try(() => (configuration.GetSection(FunctionSettings.TriageSection).Get<TriageOptions>() ?? new TriageOptions()).Validate());
+        Try(() => (configuration.GetSection(FunctionSettings.LinksSection).Get<StudyLinkOptions>() ?? new StudyLinkOptions()).Validate());
         Try(() =>
         {
             foreach (var tenant in configuration.GetSection(FunctionSettings.TenantsSection).Get<List<TenantSettings>>() ?? [])

@@ -15,6 +15,7 @@ internal static partial class SecurityInvariants
     public const string RoleAssignments = "Microsoft.Authorization/roleAssignments";
     public const string RoleDefinitions = "Microsoft.Authorization/roleDefinitions";
     public const string DiagnosticSettings = "Microsoft.Insights/diagnosticSettings";
+    public const string SiteConfigs = "Microsoft.Web/sites/config";
 
     /// <summary>Shared key (account keys, SAS signed with them) is off on every storage account; local (key/SAS)
     /// authentication is off on Service Bus, Application Insights and Log Analytics.</summary>
@@ -145,7 +146,6 @@ internal static partial class SecurityInvariants
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
         ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
-        ["12338af0-0e69-4776-bea7-57ae8d297424"] = "Key Vault Crypto User",
         ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = "Azure Service Bus Data Sender",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
         ["0ad04412-c4d5-4796-b79c-f76d14c8d402"] = "Durable Task Data Contributor",
@@ -219,8 +219,8 @@ internal static partial class SecurityInvariants
         ["Microsoft.Storage/storageAccounts/managementPolicies"] = "configuration of the account",
         ["Microsoft.ServiceBus/namespaces/topics"] = "logged by the namespace's setting",
         ["Microsoft.ServiceBus/namespaces/topics/subscriptions"] = "logged by the namespace's setting",
-        ["Microsoft.KeyVault/vaults/keys"] = "logged by the vault's setting",
         ["Microsoft.Web/sites/basicPublishingCredentialsPolicies"] = "configuration of the site",
+        [SiteConfigs] = "configuration of the site (app settings, authentication)",
         ["Microsoft.EventGrid/systemTopics/eventSubscriptions"] = "logged by the system topic's setting",
         ["Microsoft.DurableTask/schedulers/taskHubs"] = "logged by the scheduler's setting",
         ["Microsoft.HealthcareApis/workspaces"] = "no diagnostic categories; its DICOM and FHIR services have settings",
@@ -278,7 +278,7 @@ internal static partial class SecurityInvariants
                 continue;
             }
 
-            var settings = Deployment.AppSettings(site);
+            var settings = deployment.AppSettings(site);
             foreach (var connection in new[] { "AzureWebJobsStorage", "TeleradStorage" })
             {
                 if (settings.GetValueOrDefault(connection + "__credential") != "managedidentity")
@@ -328,10 +328,10 @@ internal static partial class SecurityInvariants
         foreach (var site in deployment.OfType(Sites))
         {
             var name = Deployment.Name(site);
-            var settings = Deployment.AppSettings(site);
+            var settings = deployment.AppSettings(site);
             foreach (var (key, value) in settings)
             {
-                if (key is "AzureWebJobsStorage" or "TeleradStorage" || key.EndsWith("__connectionString", StringComparison.OrdinalIgnoreCase))
+                if (key is "AzureWebJobsStorage" or "TeleradStorage" or "TeleradServiceBus" || key.EndsWith("__connectionString", StringComparison.OrdinalIgnoreCase))
                 {
                     yield return $"{name}: {key} is a connection string (use the identity-based __blobServiceUri/__credential/__clientId form)";
                 }
@@ -351,6 +351,73 @@ internal static partial class SecurityInvariants
                         yield return $"{name}: {key} is a connection string that does not authenticate with Entra ID";
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Where the Functions host takes extension webhooks (Event Grid deliveries to the blob trigger, the
+    /// Durable Functions HTTP API): each extension's endpoint requires that extension's system key.</summary>
+    public const string ExtensionWebhooks = "/runtime/webhooks/";
+
+    /// <summary>
+    /// Every Function App has App Service authentication (authsettingsV2) with Entra ID in front of every request:
+    /// enabled, authentication required, 401 for a request without a valid token (no login redirect, no anonymous
+    /// pass-through), an app registration and issuer to validate against, no token store (the app needs no user's
+    /// tokens kept on the platform), HTTPS only. Paths excluded from it must be extension webhooks, which the Functions
+    /// host protects with a system key. The reading API trusts X-MS-CLIENT-PRINCIPAL only because of this.
+    /// </summary>
+    public static IEnumerable<string> AppServiceAuthenticationRequired(Deployment deployment)
+    {
+        foreach (var site in deployment.OfType(Sites))
+        {
+            var name = Deployment.Name(site);
+            if (deployment.SiteConfig(site, "authsettingsV2") is not { } auth)
+            {
+                yield return $"{name}: no App Service authentication (config/authsettingsV2)";
+                continue;
+            }
+
+            if (!IsTrue(Deployment.At(auth, "properties.platform.enabled")))
+            {
+                yield return $"{name}: App Service authentication is not enabled (platform.enabled)";
+            }
+
+            if (!IsTrue(Deployment.At(auth, "properties.globalValidation.requireAuthentication")))
+            {
+                yield return $"{name}: globalValidation.requireAuthentication is not true";
+            }
+
+            if (Text(auth, "properties.globalValidation.unauthenticatedClientAction") != "Return401")
+            {
+                yield return $"{name}: unauthenticatedClientAction is {Text(auth, "properties.globalValidation.unauthenticatedClientAction") ?? "unset"}, not Return401";
+            }
+
+            if (!IsTrue(Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.enabled"))
+                || string.IsNullOrEmpty(Text(auth, "properties.identityProviders.azureActiveDirectory.registration.clientId"))
+                || string.IsNullOrEmpty(Text(auth, "properties.identityProviders.azureActiveDirectory.registration.openIdIssuer")))
+            {
+                yield return $"{name}: Entra ID (azureActiveDirectory) is not enabled with a client id and an issuer";
+            }
+
+            if (Deployment.At(auth, "properties.identityProviders.azureActiveDirectory.validation.allowedAudiences") is not JsonArray { Count: > 0 })
+            {
+                yield return $"{name}: no allowed audiences for Entra ID tokens";
+            }
+
+            if (!IsFalse(Deployment.At(auth, "properties.login.tokenStore.enabled")))
+            {
+                yield return $"{name}: the token store is not off";
+            }
+
+            if (!IsTrue(Deployment.At(auth, "properties.httpSettings.requireHttps")))
+            {
+                yield return $"{name}: httpSettings.requireHttps is not true";
+            }
+
+            var excluded = (Deployment.At(auth, "properties.globalValidation.excludedPaths") as JsonArray)?.Select(p => p?.ToString() ?? "") ?? [];
+            foreach (var path in excluded.Where(p => !p.StartsWith(ExtensionWebhooks, StringComparison.Ordinal) || p.Length == ExtensionWebhooks.Length || p.Contains('*', StringComparison.Ordinal)))
+            {
+                yield return $"{name}: {path} is excluded from authentication but is not one extension's webhook ({ExtensionWebhooks}{{extension}})";
             }
         }
     }
@@ -404,7 +471,8 @@ internal static partial class SecurityInvariants
         };
         foreach (var resource in resources)
         {
-            if (resource["properties"]?["template"] is JsonObject nested)
+            // A resource's properties may be one expression (a string), e.g. a site's computed appsettings.
+            if (resource["properties"] is JsonObject properties && properties["template"] is JsonObject nested)
             {
                 var nestedName = resource["name"]?.ToString() ?? "module";
                 foreach (var violation in OutputViolations(nested, $"{where}/{nestedName}"))

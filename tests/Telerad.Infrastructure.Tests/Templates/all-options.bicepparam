@@ -10,6 +10,10 @@ param durableBackend = 'DurableTaskScheduler'
 param healthDataServices = true
 param deployEventSubscription = true
 param incomingRetentionDays = 3
+param entraClientId = '33333333-3333-3333-3333-333333333333'
+param entraTenantId = '44444444-4444-4444-4444-444444444444'
+param viewerUrlTemplate = 'https://viewer.ci.example.org/viewer?StudyInstanceUIDs={studyUid}&token={token}'
+param linkLifetime = '08:00:00'
 param tenants = [
   {
     id: 'hospital-a'
