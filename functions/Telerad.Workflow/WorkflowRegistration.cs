@@ -15,6 +15,12 @@ public static class WorkflowRegistration
         registry.AddActivity<NotifyActivity>();
         registry.AddActivity<AuditReadingActivity>();
         registry.AddActivity<HandOffReportActivity>();
+        registry.AddOrchestrator<CriticalResultOrchestrator>();
+        registry.AddActivity<StartCriticalResultActivity>();
+        registry.AddActivity<AiCriticalHeadsUpActivity>();
+        registry.AddActivity<AlertCriticalResultActivity>();
+        registry.AddActivity<EmergencyCriticalResultActivity>();
+        registry.AddActivity<CompleteCriticalResultActivity>();
         return registry;
     }
 }

@@ -73,6 +73,11 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 WarningUtc = start + ((deadline - start) * _policy.WarningFraction),
             };
             await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
+            if (input.Upgrade is not null)
+            {
+                await CriticalResultHook.AiFlagAsync(context, input, Options); // never a result: at most a labelled heads-up
+            }
+
             return state;
         }
 
@@ -194,6 +199,11 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                         }
 
                         await context.CallActivityAsync(ReadStudy.HandOffReportActivityName, new HandOffReportRequest(input.Tenant, input.StudyKey, reader, kind, reportId, state.Priority), Options);
+                        if (evt.Critical)
+                        {
+                            await CriticalResultHook.StartAsync(context, input, state, evt, kind, Options); // starts the loop, does not wait for it
+                        }
+
                         state = state with { Reports = [.. state.Reports, $"{kind}:{reportId}"] };
                         if (kind == ReadingEvent.Final)
                         {
