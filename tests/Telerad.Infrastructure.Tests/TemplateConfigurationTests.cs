@@ -96,7 +96,8 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
         var topics = deployment.OfType("Microsoft.ServiceBus/namespaces/topics").ToList();
         var subscriptions = deployment.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions").ToList();
 
-        Assert.Equal(["operations-alerts", "radiologist-notifications"], topics.Select(t => Deployment.Name(t).Split('/')[^1]).Order());
+        // Every topic of the notification contract, and nothing else.
+        Assert.Equal(Telerad.Notifications.NotificationTopics.All.Order(StringComparer.Ordinal), topics.Select(t => Deployment.Name(t).Split('/')[^1]).Order(StringComparer.Ordinal));
         Assert.All(topics, t => Assert.True(Deployment.At(t, "properties.requiresDuplicateDetection")!.GetValue<bool>()));
         Assert.All(topics, t => Assert.Contains(subscriptions, s => Deployment.Id(s).StartsWith(Deployment.Id(t) + "/subscriptions/", StringComparison.Ordinal)));
         Assert.All(subscriptions, s => Assert.True(Deployment.At(s, "properties.deadLetteringOnMessageExpiration")!.GetValue<bool>()));
