@@ -116,6 +116,8 @@ var deadLetterContainer = 'eventgrid-deadletter'
 var serviceBusTopics = [
   { name: 'radiologist-notifications', subscriptions: [ 'notification-delivery' ] }
   { name: 'operations-alerts', subscriptions: [ 'operations' ] }
+  // Critical-result alerts to referring clinicians (docs/critical-results.md); the paging/phone service subscribes.
+  { name: 'critical-results', subscriptions: [ 'critical-result-delivery' ] }
 ]
 
 var token = uniqueString(subscription().id, environmentName, location)

@@ -21,6 +21,12 @@ public static class WorkflowRegistration
         registry.AddOrchestrator<DeliverReportOrchestrator>();
         registry.AddActivity<DeliverReportActivity>();
         registry.AddActivity<RecordDeliveryActivity>();
+        registry.AddOrchestrator<CriticalResultOrchestrator>();
+        registry.AddActivity<StartCriticalResultActivity>();
+        registry.AddActivity<AiCriticalHeadsUpActivity>();
+        registry.AddActivity<AlertCriticalResultActivity>();
+        registry.AddActivity<EmergencyCriticalResultActivity>();
+        registry.AddActivity<CompleteCriticalResultActivity>();
         return registry;
     }
 }

@@ -43,6 +43,12 @@ public class FunctionsMetadataTests
     [InlineData("DeliverReportV1", "orchestrationTrigger")]
     [InlineData("DeliverReportActivityV1", "activityTrigger")]
     [InlineData("RecordDeliveryV1", "activityTrigger")]
+    [InlineData("CriticalResultV1", "orchestrationTrigger")]
+    [InlineData("StartCriticalResultV1", "activityTrigger")]
+    [InlineData("AiCriticalHeadsUpV1", "activityTrigger")]
+    [InlineData("AlertCriticalResultV1", "activityTrigger")]
+    [InlineData("EmergencyCriticalResultV1", "activityTrigger")]
+    [InlineData("CompleteCriticalResultV1", "activityTrigger")]
     public void Orchestrations_and_activities_carry_their_versioned_names(string name, string trigger)
     {
         Assert.Contains(Function(name).GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == trigger);
@@ -58,6 +64,8 @@ public class FunctionsMetadataTests
     [InlineData("OperationsReassign", "post", "operations/studies/{tenant}/{study}/assign")]
     [InlineData("OperationsCancel", "post", "operations/studies/{tenant}/{study}/cancel")]
     [InlineData("OperationsRetryDelivery", "post", "operations/deliveries/{tenant}/{study}/{reportId}/{kind}/retry")]
+    [InlineData("CriticalResultAcknowledge", "post", "critical-results/{study}/{reportId}/acknowledge")]
+    [InlineData("CriticalResultMetrics", "get", "operations/critical-results/{tenant}/metrics")]
     public void The_reading_api_is_http_triggers_on_their_routes(string name, string method, string route)
     {
         var trigger = Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
@@ -77,12 +85,42 @@ public class FunctionsMetadataTests
         using var host = JsonDocument.Parse(File.ReadAllText(built));
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
         Assert.Equal(
-            [
-                "AssignReaderV1", "AuditReadingV1", "DeidentifyInstanceV1", "DeliverReportActivityV1", "DeliverReportV1", "FindUnprocessedInstancesV1", "HandOffReportV1",
-                "IngestInstance", "NotifyV1", "OperationsCancel", "OperationsReassign", "OperationsRetryDelivery", "ProjectReadingV1", "PublishStudySummaryV1", "ReadStudyV1", "ReadingAccept",
-                "ReadingDecline", "ReadingRelease", "ReadingStudy", "ReadingSubmitReport", "ReadingWorklist", "RecordDeliveryV1", "StartReadingV1", "StudyAssemblyV1",
+            new[]
+            {
+                "AiCriticalHeadsUpV1",
+                "AlertCriticalResultV1",
+                "AssignReaderV1",
+                "AuditReadingV1",
+                "CompleteCriticalResultV1",
+                "CriticalResultAcknowledge",
+                "CriticalResultMetrics",
+                "CriticalResultV1",
+                "DeidentifyInstanceV1",
+                "DeliverReportActivityV1",
+                "DeliverReportV1",
+                "EmergencyCriticalResultV1",
+                "FindUnprocessedInstancesV1",
+                "HandOffReportV1",
+                "IngestInstance",
+                "NotifyV1",
+                "OperationsCancel",
+                "OperationsReassign",
+                "OperationsRetryDelivery",
+                "ProjectReadingV1",
+                "PublishStudySummaryV1",
+                "ReadStudyV1",
+                "ReadingAccept",
+                "ReadingDecline",
+                "ReadingRelease",
+                "ReadingStudy",
+                "ReadingSubmitReport",
+                "ReadingWorklist",
+                "RecordDeliveryV1",
+                "StartCriticalResultV1",
+                "StartReadingV1",
+                "StudyAssemblyV1",
                 "TriageStudyV1",
-            ],
+            }.Order(StringComparer.Ordinal),
             Metadata().EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal)); // exactly the functions above
     }
 }

@@ -109,8 +109,8 @@ public sealed class TemplateConfigurationTests(EnvironmentsFixture environments)
             .Where(a => Deployment.At(a, "properties.roleDefinitionId")!.GetValue<string>().EndsWith("/69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", StringComparison.OrdinalIgnoreCase))
             .Select(SecurityInvariants.ScopeOf).ToList();
 
-        Assert.NotEmpty(published);
-        Assert.All(published, name => Assert.Contains(topics, t => Deployment.Name(t).Split('/')[^1] == name));
+        // Every topic of the notification contract, and nothing else.
+        Assert.Equal(Telerad.Notifications.NotificationTopics.All.Order(StringComparer.Ordinal), topics.Select(t => Deployment.Name(t).Split('/')[^1]).Order(StringComparer.Ordinal));
         Assert.All(topics, t => Assert.True(Deployment.At(t, "properties.requiresDuplicateDetection")!.GetValue<bool>()));
         Assert.All(topics, t => Assert.Contains(subscriptions, s => Deployment.Id(s).StartsWith(Deployment.Id(t) + "/subscriptions/", StringComparison.Ordinal)));
         Assert.All(topics, t => Assert.Contains(Deployment.Id(t), senders));

@@ -62,6 +62,7 @@ public sealed class ReadStudyTests : IAsyncLifetime
         var audit = new JsonLinesAuditLog(_auditPath);
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            Port = Telerad.Dicom.Tests.FreeTcpPort.Next(),
             ConfigureServices = services =>
             {
                 var keys = LinkSigningKeys.Generate();

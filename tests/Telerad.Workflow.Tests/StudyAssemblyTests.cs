@@ -50,6 +50,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var deidentifiers = (Func<TenantSettings, Deidentifier>)(_ => new Deidentifier(DeidentificationProfile.Reading, _keys));
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            Port = Telerad.Dicom.Tests.FreeTcpPort.Next(),
             LoggerFactory = Environment.GetEnvironmentVariable("TELERAD_DEBUG_DURABLE") == "1" ? new ConsoleLoggerFactory() : null,
             ConfigureServices = services =>
             {

@@ -69,7 +69,7 @@ public sealed class QueueNotificationPublisher(QueueServiceClient queues, TableS
     private static async Task CreateAsync(QueueServiceClient queues, TableServiceClient tables)
     {
         await tables.GetTableClient(OutboxTable).CreateIfNotExistsAsync();
-        foreach (var topic in new[] { NotificationTopics.Radiologists, NotificationTopics.Operations })
+        foreach (var topic in NotificationTopics.All)
         {
             await queues.GetQueueClient(topic).CreateIfNotExistsAsync();
         }

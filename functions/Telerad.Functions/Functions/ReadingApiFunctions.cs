@@ -56,7 +56,7 @@ public sealed class ReadingApiFunctions(ReadingApi api, ResultsApi results)
         string tenant, string study, string reportId, string kind, [DurableClient] DurableTaskClient client) =>
         Run(request, caller => results.RetryDeliveryAsync(caller, tenant, study, reportId, kind, new DurableTaskClientGateway(client), request.HttpContext.RequestAborted));
 
-    private static async Task<IActionResult> Run(HttpRequest request, Func<ReadingCaller, Task<ReadingApiResult>> handle)
+    internal static async Task<IActionResult> Run(HttpRequest request, Func<ReadingCaller, Task<ReadingApiResult>> handle)
     {
         if (AppServiceCaller.From(request) is not { } caller)
         {

@@ -42,6 +42,11 @@ public static class ReadingEndpoints
         api.MapPost("/operations/deliveries/{tenant}/{study}/{reportId}/{kind}/retry", (HttpContext http, string tenant, string study, string reportId, string kind, ResultsApi results, IOrchestrationGateway engine) =>
             Run(http, caller => results.RetryDeliveryAsync(caller, tenant, study, reportId, kind, engine, http.RequestAborted)));
 
+        api.MapPost("/critical-results/{study}/{reportId}/acknowledge", (HttpContext http, string study, string reportId, string? recipient, string? token, string? method, CriticalResultsApi critical, IOrchestrationGateway engine) =>
+            Run(http, caller => critical.AcknowledgeAsync(caller, study, reportId, recipient, token, method, engine, http.RequestAborted)));
+        api.MapGet("/operations/critical-results/{tenant}/metrics", (HttpContext http, string tenant, DateTimeOffset? from, DateTimeOffset? to, CriticalResultsApi critical) =>
+            Run(http, caller => critical.MetricsAsync(caller, tenant, from, to, http.RequestAborted)));
+
         // The outbox: what would have gone to the Service Bus topics (newest first), for the demo and for developers.
         api.MapGet("/notifications", async (string? topic, QueueNotificationPublisher outbox, CancellationToken cancellationToken) =>
             Results.Ok(await outbox.ListAsync(topic, 200, cancellationToken)));

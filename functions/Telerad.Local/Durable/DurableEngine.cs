@@ -65,7 +65,8 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
         _worker.AddTaskOrchestrations(
             Orchestration(shims, StudyAssembly.OrchestratorName, () => new StudyAssemblyOrchestrator()),
             Orchestration(shims, ReadStudy.OrchestratorName, () => new ReadStudyOrchestrator()),
-            Orchestration(shims, DeliverReport.OrchestratorName, () => new DeliverReportOrchestrator()));
+            Orchestration(shims, DeliverReport.OrchestratorName, () => new DeliverReportOrchestrator()),
+            Orchestration(shims, CriticalResult.OrchestratorName, () => new CriticalResultOrchestrator()));
         _worker.AddTaskActivities(
             Activity(shims, StudyAssembly.DeidentifyActivityName, services.GetRequiredService<DeidentifyInstanceActivity>),
             Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>),
@@ -78,7 +79,12 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
             Activity(shims, ReadStudy.ProjectActivityName, Create<ProjectReadingActivity>),
             Activity(shims, ReadStudy.HandOffReportActivityName, Create<HandOffReportActivity>),
             Activity(shims, DeliverReport.DeliverActivityName, Create<DeliverReportActivity>),
-            Activity(shims, DeliverReport.RecordActivityName, Create<RecordDeliveryActivity>));
+            Activity(shims, DeliverReport.RecordActivityName, Create<RecordDeliveryActivity>),
+            Activity(shims, CriticalResult.StartActivityName, Create<StartCriticalResultActivity>),
+            Activity(shims, CriticalResult.AiHeadsUpActivityName, Create<AiCriticalHeadsUpActivity>),
+            Activity(shims, CriticalResult.AlertActivityName, Create<AlertCriticalResultActivity>),
+            Activity(shims, CriticalResult.EmergencyActivityName, Create<EmergencyCriticalResultActivity>),
+            Activity(shims, CriticalResult.CompleteActivityName, Create<CompleteCriticalResultActivity>));
         await _worker.StartAsync();
         _client = new TaskHubClient(_service, new SdkJsonDataConverter(_workerOptions.DataConverter), loggerFactory);
     }

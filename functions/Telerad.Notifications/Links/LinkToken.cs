@@ -6,16 +6,23 @@ using System.Text.Json.Serialization;
 
 namespace Telerad.Notifications;
 
-/// <summary>What a link allows: viewing a study, accepting or declining its assignment.</summary>
+/// <summary>What a link allows: viewing a study, accepting or declining its assignment, acknowledging a critical result.</summary>
 public static class LinkActions
 {
     public const string View = "view";
     public const string Accept = "accept";
     public const string Decline = "decline";
+
+    /// <summary>Acknowledging receipt of a critical result; the token's <see cref="LinkClaims.Subject"/> is the report id.</summary>
+    public const string Acknowledge = "acknowledge";
 }
 
-/// <summary>What a token grants: one action on one study, to one radiologist, until it expires.</summary>
-public sealed record LinkClaims(string Tenant, string StudyKey, string RadiologistId, string Action, DateTimeOffset ExpiresUtc);
+/// <summary>
+/// What a token grants: one action on one study, to one person, until it expires. <see cref="RadiologistId"/> is the
+/// person the link was issued to (a radiologist, or for <see cref="LinkActions.Acknowledge"/> a critical-result
+/// recipient); <see cref="Subject"/> narrows the action to one thing within the study (the report of a critical result).
+/// </summary>
+public sealed record LinkClaims(string Tenant, string StudyKey, string RadiologistId, string Action, DateTimeOffset ExpiresUtc, string? Subject = null);
 
 /// <summary>A token that was refused, and why (a stable code for the audit trail, a message for the person).</summary>
 public sealed class LinkTokenException(string code, string message) : Exception(message)
@@ -27,6 +34,7 @@ public sealed class LinkTokenException(string code, string message) : Exception(
     public const string WrongRadiologist = "wrong-radiologist";
     public const string WrongStudy = "wrong-study";
     public const string WrongAction = "wrong-action";
+    public const string WrongSubject = "wrong-subject";
 
     public string Code { get; } = code;
 }
@@ -102,6 +110,19 @@ public sealed class LinkTokens(LinkSigningKeys keys, TimeProvider clock)
         return claims;
     }
 
+    /// <summary>As <see cref="Verify(string, string, string, string)"/>, and issued for this <paramref name="subject"/> within the study (e.g. the report id of a critical result).</summary>
+    /// <exception cref="LinkTokenException">Otherwise, with the reason.</exception>
+    public LinkClaims Verify(string token, string radiologistId, string studyKey, string action, string subject)
+    {
+        var claims = Verify(token, radiologistId, studyKey, action);
+        if (!string.Equals(claims.Subject, subject, StringComparison.Ordinal))
+        {
+            throw new LinkTokenException(LinkTokenException.WrongSubject, "This link is for another result of this study.");
+        }
+
+        return claims;
+    }
+
     /// <summary>Genuine and unexpired, whoever it was issued to (the caller checks the rest).</summary>
     public LinkClaims VerifySignatureAndExpiry(string token)
     {
@@ -149,7 +170,7 @@ public sealed class LinkTokens(LinkSigningKeys keys, TimeProvider clock)
             throw new LinkTokenException(LinkTokenException.Malformed, "The link token is malformed.");
         }
 
-        var claims = new LinkClaims(wire.T, wire.S, wire.R, wire.A, DateTimeOffset.FromUnixTimeSeconds(wire.Exp));
+        var claims = new LinkClaims(wire.T, wire.S, wire.R, wire.A, DateTimeOffset.FromUnixTimeSeconds(wire.Exp), wire.O);
         if (clock.GetUtcNow() > claims.ExpiresUtc + Skew)
         {
             throw new LinkTokenException(LinkTokenException.Expired, "The link has expired.");
@@ -158,10 +179,11 @@ public sealed class LinkTokens(LinkSigningKeys keys, TimeProvider clock)
         return claims;
     }
 
-    /// <summary>The claims on the wire: short names keep links short.</summary>
-    internal sealed record Wire(int V, string? T, string? S, string? R, string? A, long Exp)
+    /// <summary>The claims on the wire: short names keep links short. <c>o</c> (the subject) is written only when set, so
+    /// tokens without one are exactly what they were before it existed.</summary>
+    internal sealed record Wire(int V, string? T, string? S, string? R, string? A, long Exp, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? O = null)
     {
-        public static Wire From(LinkClaims c) => new(1, c.Tenant, c.StudyKey, c.RadiologistId, c.Action, c.ExpiresUtc.ToUnixTimeSeconds());
+        public static Wire From(LinkClaims c) => new(1, c.Tenant, c.StudyKey, c.RadiologistId, c.Action, c.ExpiresUtc.ToUnixTimeSeconds(), c.Subject);
     }
 }
 

@@ -28,8 +28,26 @@ public sealed record Notification
     /// <summary>The study's pseudonymous key (its de-identified Study Instance UID): the session and partition key.</summary>
     public required string StudyKey { get; init; }
 
-    /// <summary>The radiologist addressed (radiologist notifications), or null (operations alerts).</summary>
+    /// <summary>The radiologist addressed (radiologist notifications), or null (operations alerts). On
+    /// <see cref="NotificationTopics.CriticalResults"/>: the radiologist who reported the result (whom to call back).</summary>
     public string? RadiologistId { get; init; }
+
+    /// <summary>Critical results: the person addressed (a referrer's critical-result contact or an operations contact id).</summary>
+    public string? RecipientId { get; init; }
+
+    /// <summary>Critical results: what <see cref="RecipientId"/> is: <c>clinician</c>, <c>on-call</c> or <c>operations</c>.</summary>
+    public string? RecipientKind { get; init; }
+
+    /// <summary>Critical results: the report's id (opaque) and the severity the radiologist gave it (<c>red</c>, <c>orange</c>).</summary>
+    public string? ReportId { get; init; }
+
+    public string? Severity { get; init; }
+
+    /// <summary>
+    /// A label the consumer must show verbatim and first, e.g. the non-diagnostic warning of an AI heads-up
+    /// (<see cref="NotificationLabels.NonDiagnosticAi"/>). Null for ordinary messages.
+    /// </summary>
+    public string? Label { get; init; }
 
     public string? Priority { get; init; }
 
@@ -57,11 +75,25 @@ public sealed record Notification
     }
 }
 
-/// <summary>The two topics of the contract.</summary>
+/// <summary>The topics of the contract.</summary>
 public static class NotificationTopics
 {
     public const string Radiologists = "radiologist-notifications";
     public const string Operations = "operations-alerts";
+
+    /// <summary>Critical-result alerts to referring clinicians, their on-call backups and facility operations (docs/critical-results.md).</summary>
+    public const string CriticalResults = "critical-results";
+
+    /// <summary>Every topic: what transports create and infrastructure declares.</summary>
+    public static IReadOnlyList<string> All { get; } = [Radiologists, Operations, CriticalResults];
+}
+
+/// <summary>Labels a consumer must show verbatim (see <see cref="Notification.Label"/>).</summary>
+public static class NotificationLabels
+{
+    /// <summary>The label of <see cref="NotificationKinds.CriticalResultAiHeadsUp"/>: an AI flag nobody has confirmed yet.</summary>
+    public const string NonDiagnosticAi =
+        "NON-DIAGNOSTIC AI TRIAGE FLAG - not reviewed by a radiologist. Not a result: do not act on it clinically; the radiologist's report follows.";
 }
 
 /// <summary>The kinds of message, by topic.</summary>
@@ -86,10 +118,18 @@ public static class NotificationKinds
     /// <summary>A breached SLA escalates along the tenant's chain: one of these per step, to the step's contact.</summary>
     public const string SlaEscalated = "sla-escalated";
 
+    // critical-results
+    /// <summary>A radiologist-confirmed critical result, with a signed acknowledgment link for its recipient.</summary>
+    public const string CriticalResult = "critical-result";
+
+    /// <summary>An AI triage flag not yet confirmed by a radiologist, for tenants that opted in; carries <see cref="NotificationLabels.NonDiagnosticAi"/> and no acknowledgment link.</summary>
+    public const string CriticalResultAiHeadsUp = "critical-result-ai-heads-up";
+
     public static string TopicOf(string kind) => kind switch
     {
         AssignmentOffered or Reminder or AssignmentWithdrawn or SlaWarning => NotificationTopics.Radiologists,
         NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted or SlaEscalated => NotificationTopics.Operations,
+        CriticalResult or CriticalResultAiHeadsUp => NotificationTopics.CriticalResults,
         _ => throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind)),
     };
 }

@@ -34,6 +34,9 @@ public sealed record TenantConfiguration
 
     public required IReadOnlyList<ReferrerConfiguration> Referrers { get; init; }
 
+    /// <summary>Acknowledgment timeouts by severity and the AI heads-up opt-in (defaults when tenants.json leaves them out).</summary>
+    public CriticalResultSettings CriticalResults { get; init; } = CriticalResultSettings.Default;
+
     public TimeSpan TurnaroundTarget(ReadingPriority priority) => TurnaroundTargets[priority];
 
     public EscalationChain? FindEscalationChain(string id) => EscalationChains.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.Ordinal));

@@ -74,6 +74,11 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             };
             await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
             await ProjectAsync(state, WorklistStatus.Unassigned);
+            if (input.Upgrade is not null)
+            {
+                await CriticalResultHook.AiFlagAsync(context, input, Options); // never a result: at most a labelled heads-up
+            }
+
             return state;
         }
 
@@ -214,6 +219,11 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                         }
 
                         await context.CallActivityAsync(ReadStudy.HandOffReportActivityName, new HandOffReportRequest(input.Tenant, input.StudyKey, reader, kind, reportId, state.Priority), Options);
+                        if (evt.Critical)
+                        {
+                            await CriticalResultHook.StartAsync(context, input, state, evt, kind, Options); // starts the loop, does not wait for it
+                        }
+
                         state = state with { Reports = [.. state.Reports, $"{kind}:{reportId}"] };
                         await ProjectAsync(state, Status(state));
                         if (kind == ReadingEvent.Final)

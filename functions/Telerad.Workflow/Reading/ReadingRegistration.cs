@@ -33,6 +33,9 @@ public static class ReadingRegistration
         services.TryAddSingleton<IReportDelivery, UnconfiguredReportDelivery>();
         services.AddSingleton<ResultsActivities>();
         services.AddSingleton<ResultsApi>();
+        services.TryAddSingleton<ICriticalResultDirectory, ProvidedCriticalResultDirectory>();
+        services.AddTeleradCriticalResults();
+        services.AddSingleton<CriticalResultsApi>();
         return services;
     }
 }

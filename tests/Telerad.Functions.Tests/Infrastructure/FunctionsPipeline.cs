@@ -65,6 +65,7 @@ public sealed class FunctionsPipeline : IAsyncDisposable
         var pipeline = new FunctionsPipeline();
         pipeline._host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            Port = Telerad.Dicom.Tests.FreeTcpPort.Next(),
             LoggerFactory = LoggerFactory.Create(logging => logging.AddProvider(pipeline.Logs).SetMinimumLevel(LogLevel.Debug)),
             ConfigureServices = services =>
             {

@@ -48,6 +48,7 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
         _api = new ReadingApi(configuration, _worklist, _audit, _audit, tokens, _store, activities, clock, NullLogger<ReadingApi>.Instance);
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            Port = Telerad.Dicom.Tests.FreeTcpPort.Next(),
             ConfigureServices = services =>
             {
                 services.AddSingleton(activities);

@@ -31,6 +31,7 @@ public sealed class DeliverReportTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _host = await DurableTaskTestHost.StartAsync(r => r.AddTeleradWorkflows(), new DurableTaskTestHostOptions
         {
+            Port = Telerad.Dicom.Tests.FreeTcpPort.Next(),
             ConfigureServices = services => services.AddSingleton(new ResultsActivities(_delivery, _published, _audit, _store, TimeProvider.System)),
         });
 

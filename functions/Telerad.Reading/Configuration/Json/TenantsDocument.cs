@@ -49,6 +49,7 @@ internal static class TenantsDocument
         var slaChain = ChainReference(reader, "slaEscalationChain", required: true, definedChains);
         var facilities = reader.Array("facilities", required: true, (e, l) => Facility(e, l, scope), "a tenant needs at least one facility");
         var referrers = reader.Array("referrers", required: false, (e, l) => Referrer(e, l, scope, definedChains)) ?? [];
+        var criticalResults = reader.Object("criticalResults", required: false) is { } c ? CriticalResults(c) : CriticalResultSettings.Default;
         reader.Finish();
 
         if (id is null || displayName is null || targets is null || fraction is null || chains is null || slaChain is null || facilities is null)
@@ -68,7 +69,37 @@ internal static class TenantsDocument
             SlaEscalationChainId = slaChain,
             Facilities = facilities,
             Referrers = referrers,
+            CriticalResults = criticalResults,
         };
+    }
+
+    /// <summary>
+    /// <c>criticalResults</c>: <c>acknowledgmentTimeouts</c> (<c>red</c>, <c>orange</c>) and <c>aiHeadsUp</c>. Problems are
+    /// reported (the configuration then does not load); the defaults stand in so the rest of the tenant is still checked.
+    /// </summary>
+    private static CriticalResultSettings CriticalResults(ObjectReader reader)
+    {
+        var settings = CriticalResultSettings.Default;
+        if (reader.Object("acknowledgmentTimeouts", required: false) is { } timeouts)
+        {
+            var red = timeouts.Duration("red", required: false);
+            var orange = timeouts.Duration("orange", required: false);
+            timeouts.Finish();
+            settings = settings with
+            {
+                RedAcknowledgmentTimeout = red ?? settings.RedAcknowledgmentTimeout,
+                OrangeAcknowledgmentTimeout = orange ?? settings.OrangeAcknowledgmentTimeout,
+            };
+            // Red is the more urgent severity: a longer red timeout is almost certainly a typo (PT6H and PT60M swapped).
+            if (settings.RedAcknowledgmentTimeout > settings.OrangeAcknowledgmentTimeout)
+            {
+                timeouts.Report("red", ConfigurationErrorCodes.InconsistentValue,
+                    $"the red timeout ({IsoDuration.Format(settings.RedAcknowledgmentTimeout)}) is longer than the orange timeout ({IsoDuration.Format(settings.OrangeAcknowledgmentTimeout)})");
+            }
+        }
+        var aiHeadsUp = reader.Boolean("aiHeadsUp", required: false) ?? false;
+        reader.Finish();
+        return settings with { AiHeadsUp = aiHeadsUp };
     }
 
     private static Dictionary<ReadingPriority, TimeSpan>? TurnaroundTargets(ObjectReader reader)

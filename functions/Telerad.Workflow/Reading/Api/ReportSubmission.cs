@@ -72,16 +72,6 @@ public sealed record ReportSubmission
     }
 }
 
-/// <summary>ACR-style urgency of a critical result.</summary>
-public static class CriticalSeverities
-{
-    /// <summary>Life-threatening: the referrer must acknowledge within minutes (default 60).</summary>
-    public const string Red = "red";
-
-    /// <summary>Serious: within hours (default 6).</summary>
-    public const string Orange = "orange";
-}
-
 /// <summary>A stored report version: deid/{tenant}/{study}/reports/{reportId}.json.</summary>
 public sealed record StoredReport
 {
