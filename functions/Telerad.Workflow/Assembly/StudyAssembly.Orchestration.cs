@@ -101,6 +101,16 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         var summary = await CompleteAsync(context, input);
         var missed = await context.CallActivityAsync<Dictionary<string, int>>(
             StudyAssembly.FindUnprocessedActivityName, new FindUnprocessedRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+        // Only versions this run has not de-identified itself: a registry that disagrees with what was just done must
+        // not send the study round again.
+        foreach (var (sop, version) in missed.ToList())
+        {
+            if (done.TryGetValue(sop, out var finished) && finished >= version)
+            {
+                missed.Remove(sop);
+            }
+        }
+
         if (missed.Count == 0)
         {
             return summary;
