@@ -14,7 +14,7 @@ public sealed class KeyVaultSecretStore(SecretClient client) : ISecretStore
         ArgumentException.ThrowIfNullOrEmpty(reference);
         try
         {
-            var secret = await client.GetSecretAsync(reference, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var secret = await client.GetSecretAsync(reference, null, cancellationToken).ConfigureAwait(false);
             return secret.Value.Value;
         }
         catch (RequestFailedException e) when (e.Status == 404)
