@@ -18,12 +18,15 @@ public sealed class FhirValidationException(IReadOnlyList<FhirValidationIssue> i
 /// <summary>
 /// Offline validation against the R4 core profiles (the specification shipped in Hl7.Fhir.Specification.Data.R4), with
 /// the Firely validator. Built once per process (loading the specification takes seconds; later validations take
-/// milliseconds) and thread-safe. Conditional references (Patient?identifier=…) cannot be resolved offline: they are
-/// not fetched.
+/// milliseconds). Conditional references (Patient?identifier=…) cannot be resolved offline: they are
+/// not fetched. Validations are serialised (the Firely validator is not thread-safe).
 /// </summary>
 public sealed class FhirBundleValidator
 {
     private readonly Validator _validator;
+
+    // The Firely validator and its caches are not thread-safe (FirelyTeam/firely-validator-api#381): one at a time.
+    private readonly Lock _gate = new();
 
     public FhirBundleValidator()
     {
@@ -35,7 +38,12 @@ public sealed class FhirBundleValidator
     public IReadOnlyList<FhirValidationIssue> Errors(Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var outcome = _validator.Validate(resource);
+        OperationOutcome outcome;
+        lock (_gate)
+        {
+            outcome = _validator.Validate(resource);
+        }
+
         return [.. outcome.Issue
             .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
             .Select(i => new FhirValidationIssue(i.Severity?.ToString() ?? "error", string.Join(",", i.Expression ?? []), i.Details?.Text ?? i.Diagnostics ?? string.Empty))];

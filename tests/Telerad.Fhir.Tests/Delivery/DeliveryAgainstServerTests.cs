@@ -209,13 +209,14 @@ public sealed class DeliveryAgainstServerTests(OpenFhirServer server) : IAsyncLi
     public async Task A_timeout_is_retried()
     {
         var (patientId, reportValue) = TestBundles.NewIds();
-        var (client, delay, log) = NewClient(new FhirDeliveryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) }, TimeProvider.System);
+        var (client, delay, log) = NewClient(new FhirDeliveryOptions { AttemptTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System);
         await server.InjectAsync(new Fault { HangMs = 5000 });
 
         var delivered = Assert.IsType<Delivered>(await client.DeliverAsync(Endpoint, TestBundles.PatientAndReport(patientId, reportValue), ReportId));
 
-        Assert.Equal(2, delivered.Attempts);
-        Assert.Single(delay.Delays);
+        // At least the hung attempt and one more (a cold machine may time out again): one wait between each two.
+        Assert.True(delivered.Attempts >= 2, $"{delivered.Attempts} attempts");
+        Assert.Equal(delivered.Attempts - 1, delay.Delays.Count);
         Assert.Contains(log.Entries, e => e.EventId.Id == 7001 && e.Message.Contains("(Timeout,", StringComparison.Ordinal));
     }
 
