@@ -168,6 +168,21 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.DoesNotContain(new ObjectRef(Containers.Deidentified, $"hospital-a/{studyKey}/triage.json"), _store.Names);
     }
 
+    /// <summary>
+    /// The rule that makes a restart safe (the kill -9 test in Telerad.Local.Tests shows it end to end): a quiet timer
+    /// that fired long after it was due starts the quiet period again instead of completing the study.
+    /// </summary>
+    [Theory]
+    [InlineData(12, 0.5, false)] // ordinary dispatch delay
+    [InlineData(12, 2.9, false)]
+    [InlineData(12, 3.1, true)] // a quarter of the period
+    [InlineData(4, 1.9, false)] // short periods: at least two seconds
+    [InlineData(4, 2.1, true)]
+    [InlineData(300, 60, false)]
+    [InlineData(300, 76, true)]
+    public void A_quiet_timer_is_late_after_a_quarter_of_its_period_and_at_least_two_seconds(int quietSeconds, double latenessSeconds, bool late) =>
+        Assert.Equal(late, StudyAssemblyOrchestrator.IsLate(TimeSpan.FromSeconds(latenessSeconds), TimeSpan.FromSeconds(quietSeconds)));
+
     [Fact]
     public async Task Without_a_manifest_the_quiet_period_completes_the_study_and_late_instances_are_flagged()
     {

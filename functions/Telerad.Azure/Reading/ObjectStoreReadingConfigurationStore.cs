@@ -14,15 +14,6 @@ public sealed class ObjectStoreReadingConfigurationStore(IObjectStore store, str
             throw new ArgumentException($"'{name}' is not a configuration document name", nameof(name));
         }
 
-        var reference = new ObjectRef(container, name);
-        if (await store.GetPropertiesAsync(reference, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        await using var content = await store.OpenReadAsync(reference, cancellationToken);
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        return await store.ReadAllBytesIfExistsAsync(new ObjectRef(container, name), cancellationToken);
     }
 }

@@ -10,6 +10,9 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 {
     public const int MaxEventsPerRun = 200;
 
+    /// <summary>How many times in a row a late quiet timer restarts the quiet period before the study completes anyway.</summary>
+    public const int MaxLateTimerRestarts = 3;
+
     public override async Task<StudySummary?> RunAsync(TaskOrchestrationContext context, StudyAssemblyInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -23,6 +26,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         // A late run (the study completed before) reports everything it de-identifies as late.
         var reported = state?.Reported ?? input.LateRun;
         var events = 0;
+        var lateTimerRestarts = 0;
         var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
 
         while (true)
@@ -31,7 +35,8 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             if (!ready)
             {
                 using var timerCancellation = new CancellationTokenSource();
-                var quiet = context.CreateTimer(context.CurrentUtcDateTime.Add(quietPeriod), timerCancellation.Token);
+                var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
+                var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
                 var arrival = context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName, timerCancellation.Token);
                 context.SetCustomStatus($"waiting p={pending.Count} d={done.Count}");
                 if (await Task.WhenAny(arrival, quiet) == arrival)
@@ -41,6 +46,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                     timerCancellation.Cancel();
                     var evt = await arrival;
                     events++;
+                    lateTimerRestarts = 0;
                     if (evt.Kind == StudyEvent.ManifestLanded)
                     {
                         expected = Math.Max(expected, evt.ExpectedInstances);
@@ -56,6 +62,17 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                         return null;
                     }
 
+                    continue;
+                }
+
+                var lateness = context.CurrentUtcDateTime - quietUntil;
+                if (IsLate(lateness, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
+                {
+                    // The timer fired long after it was due: the host was down or starved, so nobody was listening for
+                    // this study's instances during part of its quiet period (their signals may be queued behind the
+                    // outage). Quiet must mean "listened and heard nothing": start the period again from now.
+                    lateTimerRestarts++;
+                    WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.TotalSeconds);
                     continue;
                 }
 
@@ -159,6 +176,13 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         context.SetCustomStatus("complete");
         return summary;
     }
+
+    /// <summary>
+    /// A quiet timer is late when it fired more than a quarter of the quiet period (at least two seconds) after it was
+    /// due: ordinary timer dispatch is well under a second; an outage or a starved host is much more.
+    /// </summary>
+    internal static bool IsLate(TimeSpan lateness, TimeSpan quietPeriod) =>
+        lateness > TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, quietPeriod.Ticks / 4));
 
     /// <summary>An event is redundant when that version (or a newer one) is already pending or done: signals repeat on redelivery.</summary>
     private static bool IsNew(string sop, int version, Dictionary<string, int> pending, Dictionary<string, int> done) =>

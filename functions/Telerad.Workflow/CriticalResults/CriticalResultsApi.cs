@@ -49,15 +49,9 @@ public sealed class CriticalResultsApi(CriticalResultAcknowledgments acknowledgm
 
     private async Task<ReadingApiResult?> OperationsAsync(ReadingCaller caller, CancellationToken cancellationToken)
     {
-        try
-        {
-            return caller.IsOperationsIn(await configuration.GetAsync(cancellationToken))
-                ? null
-                : ReadingApiResult.Error(403, ReadingApiErrors.NotOperations, "only operations may do this");
-        }
-        catch (ReadingConfigurationException)
-        {
-            return ReadingApiResult.Error(503, ReadingApiErrors.Configuration, "the reading configuration does not load; operations must fix it");
-        }
+        var config = await configuration.TryGetAsync(cancellationToken);
+        return config is null ? ReadingApiResult.ConfigurationUnavailable()
+            : caller.IsOperationsIn(config) ? null
+            : ReadingApiResult.Error(403, ReadingApiErrors.NotOperations, "only operations may do this");
     }
 }

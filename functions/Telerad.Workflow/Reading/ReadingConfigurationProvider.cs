@@ -56,5 +56,18 @@ public sealed class ReadingConfigurationProvider(IReadingConfigurationStore stor
         }
     }
 
+    /// <summary>The configuration, or null when none has ever loaded (the API answers 503 then).</summary>
+    public async Task<ReadingConfiguration?> TryGetAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReadingConfigurationException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 }

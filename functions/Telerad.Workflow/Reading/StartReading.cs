@@ -119,17 +119,8 @@ public sealed class ReadingStarter(ReadingConfigurationProvider configuration, I
             .OrderByDescending(g => g.Sum(s => s.Instances)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Key).FirstOrDefault() ?? (summary.Modalities.Count > 0 ? summary.Modalities[0] : null);
 
-    private async Task<StudySummary?> ReadSummaryAsync(StartReadingRequest request, CancellationToken cancellationToken)
-    {
-        var reference = new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json");
-        if (await store.GetPropertiesAsync(reference, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        await using var content = await store.OpenReadAsync(reference, cancellationToken);
-        return await JsonSerializer.DeserializeAsync(content, WorkflowJsonContext.Default.StudySummary, cancellationToken);
-    }
+    private Task<StudySummary?> ReadSummaryAsync(StartReadingRequest request, CancellationToken cancellationToken) =>
+        store.ReadJsonIfExistsAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), WorkflowJsonContext.Default.StudySummary, cancellationToken);
 
     private async Task<StartReadingResult> RefuseAsync(StartReadingRequest request, string code, string reason, CancellationToken cancellationToken)
     {

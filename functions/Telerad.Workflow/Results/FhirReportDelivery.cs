@@ -37,13 +37,13 @@ public sealed class FhirReportDelivery(
     public async Task<ReportDeliveryOutcome> DeliverAsync(ReportDeliveryRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var report = await ReadAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/reports/{request.ReportId}.json"), ReadingApiJson.Default.StoredReport, cancellationToken);
+        var report = await store.ReadJsonIfExistsAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/reports/{request.ReportId}.json"), ReadingApiJson.Default.StoredReport, cancellationToken);
         if (report is null)
         {
             return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, "report-missing");
         }
 
-        var summary = await ReadAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), WorkflowJsonContext.Default.StudySummary, cancellationToken);
+        var summary = await store.ReadJsonIfExistsAsync(new ObjectRef(Containers.Deidentified, $"{request.Tenant}/{request.StudyKey}/summary.json"), WorkflowJsonContext.Default.StudySummary, cancellationToken);
         var config = await configuration.GetAsync(cancellationToken);
         if (config.FindTenant(request.Tenant) is not { } tenant || EndpointOf(tenant, summary?.ReferrerId) is not { } endpoint)
         {
@@ -120,30 +120,16 @@ public sealed class FhirReportDelivery(
 
     private async Task<AiTriageForDelivery?> AiAsync(ReportDeliveryRequest request, CancellationToken cancellationToken)
     {
-        var stored = TriageStudy.ResultObject(request.Tenant, request.StudyKey);
-        if (await store.GetPropertiesAsync(stored, cancellationToken) is null)
+        if (await store.ReadAllBytesIfExistsAsync(TriageStudy.ResultObject(request.Tenant, request.StudyKey), cancellationToken) is not { } json)
         {
             return null;
         }
 
-        await using var content = await store.OpenReadAsync(stored, cancellationToken);
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken);
-        var result = Telerad.Triage.TriageResultJson.Parse(buffer.ToArray());
+        var result = Telerad.Triage.TriageResultJson.Parse(json);
         var analysis = result.Analyses.Count > 0 ? result.Analyses[0] : null;
         return analysis is null ? null : new AiTriageForDelivery(analysis.ModelId, analysis.ModelVersion, [.. analysis.Findings.Select(f => new AiFindingForDelivery(f.Id, f.Score, f.Threshold, f.Flagged))]);
     }
 
     private static bool IsUri(string? value) => value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "urn" or "http" or "https";
 
-    private async Task<T?> ReadAsync<T>(ObjectRef reference, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        if (await store.GetPropertiesAsync(reference, cancellationToken) is null)
-        {
-            return default;
-        }
-
-        await using var content = await store.OpenReadAsync(reference, cancellationToken);
-        return await JsonSerializer.DeserializeAsync(content, type, cancellationToken);
-    }
 }

@@ -19,14 +19,9 @@ public sealed class ResultsApi(ReadingConfigurationProvider configuration, IObje
             return ReadingApiResult.Error(400, ReadingApiErrors.InvalidRequest, "tenant, study and report must be opaque ids; kind preliminary, final or addendum");
         }
 
-        ReadingConfiguration config;
-        try
+        if (await configuration.TryGetAsync(cancellationToken) is not { } config)
         {
-            config = await configuration.GetAsync(cancellationToken);
-        }
-        catch (ReadingConfigurationException)
-        {
-            return ReadingApiResult.Error(503, ReadingApiErrors.Configuration, "the reading configuration does not load; operations must fix it");
+            return ReadingApiResult.ConfigurationUnavailable();
         }
 
         if (!caller.IsOperationsIn(config))

@@ -42,15 +42,7 @@ public static class TriageStudy
     {
         ArgumentNullException.ThrowIfNull(store);
         var stored = ResultObject(tenant, studyKey);
-        if (await store.GetPropertiesAsync(stored, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        await using var stream = await store.OpenReadAsync(stored, cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        return Summarise(Telerad.Triage.TriageResultJson.Parse(buffer.ToArray()), stored);
+        return await store.ReadAllBytesIfExistsAsync(stored, cancellationToken) is { } json ? Summarise(Telerad.Triage.TriageResultJson.Parse(json), stored) : null;
     }
 
     /// <summary>What the summary says when the triage activity failed even after its retries: not analysed, and why.</summary>

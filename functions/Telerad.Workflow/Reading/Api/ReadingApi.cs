@@ -120,9 +120,9 @@ public sealed class ReadingApi(
     public async Task<ReadingApiResult> WorklistAsync(ReadingCaller caller, string? radiologistId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (await ConfigurationAsync(cancellationToken) is not { } config)
+        if (await configuration.TryGetAsync(cancellationToken) is not { } config)
         {
-            return ConfigurationError();
+            return ReadingApiResult.ConfigurationUnavailable();
         }
 
         string? whose;
@@ -263,9 +263,9 @@ public sealed class ReadingApi(
             return new Access(ReadingApiResult.Error(400, ReadingApiErrors.InvalidRequest, "tenant and study must be opaque ids"));
         }
 
-        if (await ConfigurationAsync(cancellationToken) is not { } config)
+        if (await configuration.TryGetAsync(cancellationToken) is not { } config)
         {
-            return new Access(ConfigurationError());
+            return new Access(ReadingApiResult.ConfigurationUnavailable());
         }
 
         if (caller.RadiologistIn(config) is not { } reader)
@@ -295,9 +295,9 @@ public sealed class ReadingApi(
             return new Access(ReadingApiResult.Error(400, ReadingApiErrors.InvalidRequest, "tenant and study must be opaque ids"));
         }
 
-        if (await ConfigurationAsync(cancellationToken) is not { } config)
+        if (await configuration.TryGetAsync(cancellationToken) is not { } config)
         {
-            return new Access(ConfigurationError());
+            return new Access(ReadingApiResult.ConfigurationUnavailable());
         }
 
         if (caller.IsOperationsIn(config))
@@ -317,9 +317,9 @@ public sealed class ReadingApi(
             return new Access(ReadingApiResult.Error(400, ReadingApiErrors.InvalidRequest, "tenant and study must be opaque ids"));
         }
 
-        if (await ConfigurationAsync(cancellationToken) is not { } config)
+        if (await configuration.TryGetAsync(cancellationToken) is not { } config)
         {
-            return new Access(ConfigurationError());
+            return new Access(ReadingApiResult.ConfigurationUnavailable());
         }
 
         if (!caller.IsOperationsIn(config))
@@ -332,33 +332,10 @@ public sealed class ReadingApi(
         return row is null ? new Access(ReadingApiResult.Error(404, ReadingApiErrors.UnknownStudy, "no reading for this study")) : new Access(null, config, row);
     }
 
-    private async Task<ReadingConfiguration?> ConfigurationAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await configuration.GetAsync(cancellationToken);
-        }
-        catch (ReadingConfigurationException)
-        {
-            return null;
-        }
-    }
-
-    private static ReadingApiResult ConfigurationError() =>
-        ReadingApiResult.Error(503, ReadingApiErrors.Configuration, "the reading configuration does not load; operations must fix it");
-
     private static ObjectRef ReportRef(string tenant, string studyKey, string reportId) => new(Containers.Deidentified, $"{tenant}/{studyKey}/reports/{reportId}.json");
 
-    private async Task<StoredReport?> ReadReportAsync(ObjectRef reference, CancellationToken cancellationToken)
-    {
-        if (await store.GetPropertiesAsync(reference, cancellationToken) is null)
-        {
-            return null;
-        }
-
-        await using var content = await store.OpenReadAsync(reference, cancellationToken);
-        return await JsonSerializer.DeserializeAsync(content, ReadingApiJson.Default.StoredReport, cancellationToken);
-    }
+    private Task<StoredReport?> ReadReportAsync(ObjectRef reference, CancellationToken cancellationToken) =>
+        store.ReadJsonIfExistsAsync(reference, ReadingApiJson.Default.StoredReport, cancellationToken);
 
     private async Task<int> CountReportsAsync(string tenant, string studyKey, string prefix, CancellationToken cancellationToken)
     {

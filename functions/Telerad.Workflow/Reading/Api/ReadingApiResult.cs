@@ -8,6 +8,10 @@ public sealed record ReadingApiResult(int StatusCode, object Body)
     public static ReadingApiResult Accepted(object body) => new(202, body);
 
     public static ReadingApiResult Error(int status, string code, string message) => new(status, new ReadingApiError(code, message));
+
+    /// <summary>503: no reading configuration has loaded.</summary>
+    public static ReadingApiResult ConfigurationUnavailable() =>
+        Error(503, ReadingApiErrors.Configuration, "the reading configuration does not load; operations must fix it");
 }
 
 /// <summary>An error body: a stable code for programs, a sentence for people.</summary>
