@@ -83,25 +83,40 @@ public sealed class FhirEndpointCatalog
             }
 
             root.Finish();
-            if (errors.Count > 0)
+            if (errors.Count == 0)
             {
-                // Validate what could be read too, so the operator sees all problems in one pass.
-                try
-                {
-                    Create(endpoints);
-                }
-                catch (FhirEndpointConfigurationException e)
-                {
-                    errors.AddRange(e.Errors.Where(v => !errors.Any(r => r.Path == v.Path)));
-                }
-
-                throw new FhirEndpointConfigurationException(errors);
+                return Create(endpoints);
             }
 
-            return Create(endpoints);
+            // Apply the rules to what could be read too (the reader left nulls where it could not), so the operator
+            // sees every problem in one pass; a path already reported is not reported twice.
+            try
+            {
+                Create(endpoints);
+            }
+            catch (FhirEndpointConfigurationException e)
+            {
+                errors.AddRange(e.Errors.Where(v => !errors.Any(r => r.Path == v.Path)));
+            }
+
+            throw new FhirEndpointConfigurationException([.. errors.OrderBy(e => EndpointIndex(e.Path))]);
         }
     }
 
+    /// <summary>The n of <c>$.endpoints[n]...</c>, so problems are listed endpoint by endpoint (-1 for the document itself).</summary>
+    private static int EndpointIndex(string path)
+    {
+        const string Prefix = "$.endpoints[";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        var end = path.IndexOf(']', Prefix.Length);
+        return int.TryParse(path.AsSpan(Prefix.Length, end - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : -1;
+    }
+
+    /// <summary>The endpoint as far as it could be read: fields that could not be read are null, for the rules to skip.</summary>
     private static FhirEndpoint? ReadEndpoint(Reader reader)
     {
         if (!reader.Open())
@@ -119,10 +134,10 @@ public sealed class FhirEndpointCatalog
         }
 
         reader.Finish();
-        return id is null || baseUrl is null || authentication is null ? null : new FhirEndpoint(id, baseUrl, authentication);
+        return new FhirEndpoint(id!, baseUrl!, authentication!);
     }
 
-    private static EndpointAuthentication? ReadAuthentication(Reader auth)
+    private static EndpointAuthentication ReadAuthentication(Reader auth)
     {
         switch (auth.String("kind"))
         {
@@ -136,16 +151,14 @@ public sealed class FhirEndpointCatalog
                 var signingKey = auth.String("signingKey");
                 var algorithm = auth.String("algorithm");
                 var scope = auth.String("scope");
-                ClientAssertionAlgorithm? parsed = algorithm switch
+                var parsed = algorithm switch
                 {
                     "RS384" => ClientAssertionAlgorithm.RS384,
                     "ES384" => ClientAssertionAlgorithm.ES384,
-                    null => null,
+                    null => Unreadable,
                     _ => auth.Invalid("algorithm", $"the algorithm must be RS384 or ES384 (the two SMART servers must support), not '{algorithm}'"),
                 };
-                return tokenUrl is null || clientId is null || keyId is null || signingKey is null || parsed is null || scope is null
-                    ? null
-                    : new SmartBackendServicesAuthentication(tokenUrl, clientId, keyId, signingKey, parsed.Value, scope);
+                return new SmartBackendServicesAuthentication(tokenUrl!, clientId!, keyId!, signingKey!, parsed, scope!);
             }
 
             case ClientCredentialsAuthentication.KindName:
@@ -154,19 +167,26 @@ public sealed class FhirEndpointCatalog
                 var clientId = auth.String("clientId");
                 var secret = auth.String("secret");
                 var scope = auth.String("scope");
-                return tokenUrl is null || clientId is null || secret is null || scope is null
-                    ? null
-                    : new ClientCredentialsAuthentication(tokenUrl, clientId, secret, scope);
+                return new ClientCredentialsAuthentication(tokenUrl!, clientId!, secret!, scope!);
             }
 
             case ManagedIdentityAuthentication.KindName:
-                return auth.String("scope") is { } miScope ? new ManagedIdentityAuthentication(miScope) : null;
+                return new ManagedIdentityAuthentication(auth.String("scope")!);
             case null:
-                return null;
+                return new UnreadableAuthentication(string.Empty);
             case var other:
                 auth.Report("kind", Codes.UnknownKind, $"unknown kind '{other}': use none, smart-backend-services, client-credentials or managed-identity");
-                return null;
+                return new UnreadableAuthentication(other);
         }
+    }
+
+    /// <summary>Stands for an algorithm that could not be read (already reported; the rules report it again at the same path, which is dropped).</summary>
+    private const ClientAssertionAlgorithm Unreadable = (ClientAssertionAlgorithm)(-1);
+
+    /// <summary>An auth object whose kind could not be read (already reported).</summary>
+    private sealed record UnreadableAuthentication(string KindText) : EndpointAuthentication
+    {
+        public override string Kind => KindText;
     }
 
     /// <summary>Reads one JSON object's properties, reporting (not throwing) missing, mistyped and unknown fields.</summary>
@@ -188,10 +208,10 @@ public sealed class FhirEndpointCatalog
 
         public void Report(string field, string code, string message) => errors.Add(new EndpointConfigurationError($"{path}.{field}", code, message));
 
-        public ClientAssertionAlgorithm? Invalid(string field, string message)
+        public ClientAssertionAlgorithm Invalid(string field, string message)
         {
             Report(field, Codes.InvalidValue, message);
-            return null;
+            return Unreadable;
         }
 
         public string? String(string field)
