@@ -107,7 +107,13 @@ async function tokenEndpoint(request, response) {
 }
 
 async function fhir(request, response, url) {
-  const relative = url.pathname === '/fhir' ? '' : decodeURI(url.pathname.slice('/fhir/'.length));
+  let relative;
+  try {
+    relative = url.pathname === '/fhir' ? '' : decodeURI(url.pathname.slice('/fhir/'.length));
+  } catch {
+    await readBody(request);
+    return send(response, 400, outcome('invalid', 'the path is not valid percent-encoding'));
+  }
   const path = relative + url.search;
   stats.fhirRequests++;
   const key = `${request.method} ${relative === '' ? '(base)' : relative.split('/')[0]}`;

@@ -34,7 +34,8 @@ public static class ClientAssertion
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = authentication.ClientId,
-            Audience = authentication.TokenUrl.AbsoluteUri,
+            // As configured, character for character: the EHR compares aud with its own token URL.
+            Audience = authentication.TokenUrl.OriginalString,
             Expires = (now + Lifetime).UtcDateTime,
             Claims = new Dictionary<string, object>(StringComparer.Ordinal)
             {

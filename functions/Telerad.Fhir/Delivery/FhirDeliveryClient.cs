@@ -134,7 +134,7 @@ public sealed class FhirDeliveryClient
             }
 
             // Retryable: wait as the server asked, or back off with full jitter, if attempts and time allow.
-            var wait = last.RetryAfter ?? RetryTiming.FullJitter(attempt, _options.BaseDelay, _options.MaxDelay, _random.NextDouble());
+            var wait = last.RetryAfter ?? RetryTiming.FullJitter(attempt, _options.BaseDelay, _options.MaxDelay, NextRandom());
             if (attempt >= allowed || elapsed + wait >= _options.MaxTotalTime)
             {
                 DateTimeOffset? notBefore = last.RetryAfter is { } asked ? _time.GetUtcNow() + asked : null;
@@ -144,6 +144,20 @@ public sealed class FhirDeliveryClient
 
             DeliveryLog.AttemptFailed(_logger, endpoint.EndpointId, reportId, attempt, last.Failure, last.StatusCode, (long)wait.TotalMilliseconds);
             await _delay.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A seeded <see cref="Random"/> is not thread-safe, and deliveries run in parallel.</summary>
+    private double NextRandom()
+    {
+        if (ReferenceEquals(_random, Random.Shared))
+        {
+            return _random.NextDouble();
+        }
+
+        lock (_random)
+        {
+            return _random.NextDouble();
         }
     }
 
