@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Telerad.Azure.Tests;
 using Telerad.Dicom.Tests;
+using Telerad.Fhir;
 using Telerad.Ingestion;
 using Telerad.Notifications;
 using Telerad.Reading.Worklist;
@@ -100,6 +101,12 @@ public sealed class ReadingPipelineTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal(202, (await CallAsync(api => api.SubmitReport(report, Tenant, bleed, _pipeline.Client))).Status);
         await WaitForRowAsync(bleed, WorklistStatus.Reported);
         Assert.NotNull(await _pipeline.Store.GetPropertiesAsync(new ObjectRef(Containers.Deidentified, $"{Tenant}/{bleed}/results/final-final.json")));
+
+        // Results delivery is the real FHIR one (re-identified, mapped, validated offline); this app has no
+        // config/fhir-endpoints.json, so the report is kept as dead-lettered and operations are told why.
+        var failed = await _pipeline.Published.WaitForAsync(n => n.StudyKey == bleed && n.Kind == NotificationKinds.DeliveryFailed, TimeSpan.FromSeconds(90));
+        Assert.Contains(CatalogFhirBundleSender.EndpointNotConfigured, failed.Reason, StringComparison.Ordinal);
+        Assert.NotNull(await _pipeline.Store.GetPropertiesAsync(new ObjectRef(Containers.Deidentified, DeliverReport.OutcomeObject(Tenant, bleed, "final", "final", "failed"))));
 
         // Status and timeline for operations: every step, from the start of reading to the report.
         var status = await CallAsync(api => api.StudyStatus(Request("GET", OpsOid), Tenant, bleed));

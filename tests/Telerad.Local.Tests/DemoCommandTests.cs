@@ -49,7 +49,16 @@ public sealed class DemoCommandTests
         Assert.StartsWith($"  {critical} ", lines[worklist + 1], StringComparison.Ordinal);
         Assert.Contains("STAT    (ai-critical-upgrade)", lines[worklist + 1], StringComparison.Ordinal);
         Assert.All(lines.Skip(worklist + 1).Take(4), l => Assert.Contains(" offered ", l, StringComparison.Ordinal));
-        Assert.Contains($"accepted {critical} with the link from their notification (202) and sent the final report (202)", output, StringComparison.Ordinal);
+        Assert.Contains($"accepted {critical} with the link from their notification (202) and sent the final report, flagged critical (red) (202)", output, StringComparison.Ordinal);
+
+        // Results: the report reached the referrer's EHR (the real test FHIR server), its subject resolved to the
+        // hospital's own Patient by identifier, with the order and the original Study Instance UID.
+        var ehr = lines.SingleOrDefault(l => l.StartsWith("The report reached the referrer's EHR: DiagnosticReport/", StringComparison.Ordinal));
+        Assert.True(ehr is not null, output);
+        Assert.Matches(@"\(final, LOINC 18748-4 [^)]*\), subject Patient/[^ ]+ \(the hospital's own Patient", ehr);
+        Assert.Contains("based on ServiceRequest/", ehr, StringComparison.Ordinal);
+        var lesionUid = Directory.GetFiles(Path.Combine(data, "ground-truth"), "*.json").Select(SampleStudyDescriptor.Load).Single(t => t.Critical).StudyInstanceUid;
+        Assert.Contains($"imaging study urn:oid:{lesionUid};", ehr, StringComparison.Ordinal);
     }
 
     [Fact]

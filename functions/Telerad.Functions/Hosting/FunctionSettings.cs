@@ -28,4 +28,8 @@ public static class FunctionSettings
 
     /// <summary>StudyLinkOptions: ViewerUrlTemplate, ApiBaseUrl, Lifetime (links in radiologists' notifications).</summary>
     public const string LinksSection = "Links";
+
+    /// <summary>FhirDeliveryOptions (optional): MaxAttempts, AttemptTimeout, BaseDelay, MaxDelay, MaxTotalTime per delivery
+    /// round. The endpoints themselves are in config/fhir-endpoints.json (docs/results-delivery.md).</summary>
+    public const string FhirDeliverySection = "FhirDelivery";
 }

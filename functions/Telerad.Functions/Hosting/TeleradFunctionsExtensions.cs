@@ -9,6 +9,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Fhir.Auth;
+using Telerad.Fhir.Delivery;
 using Telerad.Notifications;
 using Telerad.Triage;
 
@@ -68,6 +70,12 @@ public static class TeleradFunctionsExtensions
             new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
         services.AddSingleton(sp => ServiceBus(configuration, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<INotificationPublisher>(sp => new ServiceBusNotificationPublisher(sp.GetRequiredService<ServiceBusClient>()));
+
+        // Results: the referrers' endpoints from config/fhir-endpoints.json, their client secrets and signing keys from
+        // the same Key Vault, managed identity for Azure Health Data Services endpoints.
+        services.AddSingleton<ISecretStore>(sp => new KeyVaultSecretStore(new SecretClient(
+            new Uri(Required(configuration, FunctionSettings.KeyVaultUri)), sp.GetRequiredService<TokenCredential>())));
+        services.AddTeleradFhirResults(configuration.GetSection(FunctionSettings.FhirDeliverySection).Get<FhirDeliveryOptions>());
         services.AddTeleradReading();
     }
 

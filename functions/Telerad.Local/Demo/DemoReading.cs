@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Telerad.Reading.Worklist;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Telerad.Local;
 
@@ -15,7 +16,7 @@ internal static class DemoReading
 {
     public const string Operations = "ops-demo";
 
-    public static async Task<bool> RunAsync(Uri apiAddress, IReadOnlyDictionary<string, string> folders, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> RunAsync(Uri apiAddress, DemoFhirServer ehr, IReadOnlyDictionary<string, string> folders, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var ops = Client(apiAddress, Operations);
         var items = await WaitForOffersAsync(ops, folders.Count, timeout, cancellationToken);
@@ -51,17 +52,68 @@ internal static class DemoReading
         await WaitForStatusAsync(radiologist, study, WorklistStatus.Accepted, cancellationToken); // the reading takes the accept in, then the report
         var report = await radiologist.PostAsJsonAsync(
             $"api/reading/studies/{DemoOptions.Tenant}/{study}/reports",
-            new { kind = "final", findings = "Demo: hyperdense focus in the right frontal lobe.", impression = "Demo: acute intraparenchymal haemorrhage." },
+            new
+            {
+                kind = "final",
+                findings = "Demo: hyperdense focus in the right frontal lobe.",
+                impression = "Demo: acute intraparenchymal haemorrhage.",
+                critical = true,
+                severity = "red",
+                criticalDescription = "Acute intracranial haemorrhage",
+            },
             cancellationToken);
         await output.WriteLineAsync(string.Format(
             CultureInfo.InvariantCulture,
-            "{0} accepted {1} with the link from their notification ({2}) and sent the final report ({3}); the report is handed to results delivery.",
+            "{0} accepted {1} with the link from their notification ({2}) and sent the final report, flagged critical (red) ({3}); results delivery sends it to the EHR and the critical result goes to the ED attending.",
             reader,
             folders.GetValueOrDefault(study, study),
             (int)accept.StatusCode,
             (int)report.StatusCode));
-        await output.WriteLineAsync($"Worklists yourself: curl -H '{DevIdentityHandler.HeaderName}: {Operations}' {apiAddress}api/reading/worklist ; outbox: {apiAddress}api/notifications");
-        return accept.StatusCode == HttpStatusCode.Accepted && report.StatusCode == HttpStatusCode.Accepted;
+        var delivered = report.StatusCode == HttpStatusCode.Accepted && await ShowDeliveryAsync(ehr, output, timeout, cancellationToken);
+        await output.WriteLineAsync($"Worklists yourself: curl -H '{DevIdentityHandler.HeaderName}: {Operations}' {apiAddress}api/reading/worklist ; outbox: {apiAddress}api/notifications ; the EHR: {ehr.FhirBase}/DiagnosticReport");
+        return accept.StatusCode == HttpStatusCode.Accepted && report.StatusCode == HttpStatusCode.Accepted && delivered;
+    }
+
+    /// <summary>
+    /// The EHR's side: the DiagnosticReport that arrived (status, code, conclusion), its subject resolved to the
+    /// hospital's own Patient, its order, and the original Study Instance UID of the ImagingStudy it points at.
+    /// </summary>
+    private static async Task<bool> ShowDeliveryAsync(DemoFhirServer ehr, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reports = await ehr.WaitForReportsAsync(timeout, cancellationToken);
+        if (reports.Count == 0)
+        {
+            await output.WriteLineAsync($"telerad demo: no report reached the EHR ({ehr.FhirBase}) within {timeout.TotalSeconds:0} s; the study's timeline says why (delivery records and operations alerts).");
+            return false;
+        }
+
+        var report = JsonNode.Parse(reports[0].GetRawText())!;
+        var subject = report["subject"]?["reference"]?.GetValue<string>();
+        var patient = subject is null ? null : await ehr.ReadAsync(subject, cancellationToken);
+        var study = report["imagingStudy"]?[0]?["reference"]?.GetValue<string>();
+        var imaging = study is null ? null : await ehr.ReadAsync(study, cancellationToken);
+        var uid = imaging is { } found ? JsonNode.Parse(found.GetRawText())?["identifier"]?[0]?["value"]?.GetValue<string>() : null;
+        var code = report["code"]?["coding"]?[0];
+        await output.WriteLineAsync(string.Format(
+            CultureInfo.InvariantCulture,
+            "The report reached the referrer's EHR: DiagnosticReport/{0} ({1}, LOINC {2} {3}), subject {4} (the hospital's own Patient, found by its identifier), based on {5}, imaging study {6}; conclusion \"{7}\"",
+            report["id"]?.GetValue<string>(),
+            report["status"]?.GetValue<string>(),
+            code?["code"]?.GetValue<string>(),
+            code?["display"]?.GetValue<string>() ?? report["code"]?["text"]?.GetValue<string>(),
+            patient is null ? "unresolved" : subject,
+            report["basedOn"]?[0]?["reference"]?.GetValue<string>() ?? "no order",
+            uid ?? "?",
+            report["conclusion"]?.GetValue<string>()));
+        var resources = new[] { "Observation", "Device", "Provenance", "Practitioner" };
+        var counts = new List<string>();
+        foreach (var type in resources)
+        {
+            counts.Add($"{(await ehr.SearchAsync(type, cancellationToken)).Count} {type}");
+        }
+
+        await output.WriteLineAsync($"  with {string.Join(", ", counts)} (the critical finding and AI triage as Observations, the model as Device, the report version's Provenance, the radiologist)");
+        return patient is not null;
     }
 
     private static HttpClient Client(Uri address, string user)

@@ -39,24 +39,23 @@ public static class LocalDemo
         await Say(output, clock, "samples", FormattableString.Invariant(
             $"{samples.Count} synthetic studies (fake identifiers), {samples.Sum(s => s.Descriptor.Instances)} instances, {samples.Sum(s => s.Bytes) / 1e6:0.0} MB"));
 
+        var local = new LocalOptions
+        {
+            DataDirectory = data,
+            BlobPort = options.BlobPort,
+            QueuePort = options.QueuePort,
+            TablePort = options.TablePort,
+            Urls = options.Urls,
+            Tenants = [DemoOptions.Tenant],
+            QuietPeriod = TimeSpan.FromSeconds(4), // the demo's uploads carry a manifest; the quiet period only ends the study
+            KeyFile = Path.Combine(data, "deidentification-keys.json"),
+            LogLevel = LogLevel.Warning,
+        };
+
         LocalRuntime runtime;
         try
         {
-            runtime = await LocalRuntime.StartAsync(
-                new LocalOptions
-                {
-                    DataDirectory = data,
-                    BlobPort = options.BlobPort,
-                    QueuePort = options.QueuePort,
-                    TablePort = options.TablePort,
-                    Urls = options.Urls,
-                    Tenants = [DemoOptions.Tenant],
-                    QuietPeriod = TimeSpan.FromSeconds(4), // the demo's uploads carry a manifest; the quiet period only ends the study
-                    KeyFile = Path.Combine(data, "deidentification-keys.json"),
-                    LogLevel = LogLevel.Warning,
-                },
-                output,
-                cancellationToken);
+            runtime = await LocalRuntime.StartAsync(local, output, cancellationToken);
         }
         catch (LocalStartException ex)
         {
@@ -68,6 +67,19 @@ public static class LocalDemo
         {
             await Say(output, clock, "started", FormattableString.Invariant(
                 $"Telerad.Local: Azurite on 127.0.0.1:{options.BlobPort}-{options.TablePort}, the durable engine (task hub {LocalOptions.DefaultTaskHub}), the API on {runtime.ApiAddress}"));
+            DemoFhirServer ehr;
+            try
+            {
+                ehr = await StartEhrAsync(local, samples, output, cancellationToken);
+            }
+            catch (LocalStartException ex)
+            {
+                await output.WriteLineAsync($"telerad demo: {ex.Message}");
+                return 2;
+            }
+
+            await using var ehrScope = ehr;
+            await Say(output, clock, "EHR", $"the referrer's FHIR server (tools/fhir-server) on {ehr.FhirBase}, holding each sample's Patient and order; Telerad delivers reports to it ({Telerad.Workflow.ConfiguredFhirEndpoints.DocumentName})");
             var studies = Label(samples, runtime);
 
             var uploadStarted = clock.Elapsed;
@@ -95,7 +107,7 @@ public static class LocalDemo
             }
             else
             {
-                complete = await DemoReading.RunAsync(runtime.ApiAddress, studies.ToDictionary(s => s.StudyKey, s => s.Folder, StringComparer.Ordinal), output, TimeSpan.FromSeconds(30), cancellationToken);
+                complete = await DemoReading.RunAsync(runtime.ApiAddress, ehr, studies.ToDictionary(s => s.StudyKey, s => s.Folder, StringComparer.Ordinal), output, TimeSpan.FromSeconds(30), cancellationToken);
             }
 
             if (options.KeepRunning)
@@ -131,6 +143,28 @@ public static class LocalDemo
         public TimeSpan? Summarized { get; set; }
 
         public StudyStatus? Status { get; set; }
+    }
+
+    /// <summary>
+    /// The referrer's EHR: the test FHIR server, seeded with the samples' patients and orders under the identifier systems
+    /// Telerad's delivery uses, and named in the configuration folder as the demo referrer's endpoint.
+    /// </summary>
+    private static async Task<DemoFhirServer> StartEhrAsync(LocalOptions local, IReadOnlyList<GeneratedSampleStudy> samples, TextWriter messages, CancellationToken cancellationToken)
+    {
+        var ehr = await DemoFhirServer.StartAsync(messages, cancellationToken);
+        try
+        {
+            var identifiers = new Telerad.Workflow.FhirDeliveryDefaults();
+            await ehr.SeedAsync(samples.Select(s => s.Descriptor), identifiers.PatientIdentifierSystem, identifiers.AccessionSystem, cancellationToken);
+            var folder = Directory.CreateDirectory(local.EffectiveReadingConfigFolder).FullName;
+            await File.WriteAllTextAsync(Path.Combine(folder, Telerad.Workflow.ConfiguredFhirEndpoints.DocumentName), ehr.EndpointConfiguration(), cancellationToken);
+            return ehr;
+        }
+        catch
+        {
+            await ehr.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Empties the demo's folder, but only one it made itself (or an empty one).</summary>

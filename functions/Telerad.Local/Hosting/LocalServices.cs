@@ -6,6 +6,7 @@ using Telerad.Notifications;
 using Telerad.Reading.Configuration;
 using Telerad.Azure;
 using Telerad.Deidentification;
+using Telerad.Fhir.Auth;
 using Telerad.Triage;
 
 namespace Telerad.Local;
@@ -50,6 +51,10 @@ public static class LocalServices
         services.AddSingleton<INotificationPublisher>(sp => sp.GetRequiredService<QueueNotificationPublisher>());
         services.AddSingleton(_ => LocalLinkKey.LoadOrCreate(options.DataDirectory));
         services.AddSingleton(sp => new StudyLinkOptions { ViewerUrlTemplate = options.ViewerUrlTemplate, ApiBaseUrl = ApiBaseUrl(sp) });
+        // Results: the referrers' endpoints from fhir-endpoints.json in the configuration folder (the demo points it at
+        // the local test FHIR server); secrets from TELERAD_SECRET_{reference} environment variables (no Key Vault here).
+        services.AddSingleton<ISecretStore>(LocalSecrets.FromEnvironment());
+        services.AddTeleradFhirResults();
         services.AddTeleradReading();
 
         // The durable engine first: hosted services start in order, and the poller signals through it.

@@ -51,7 +51,8 @@ public static class AzuriteLocator
         return null;
     }
 
-    private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
+    /// <summary>`npm ci` in the repository (Azurite and the demo's FHIR server are npm packages).</summary>
+    internal static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo("npm") { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
