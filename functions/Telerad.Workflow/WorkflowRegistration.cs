@@ -27,6 +27,7 @@ public static class WorkflowRegistration
         registry.AddActivity<AlertCriticalResultActivity>();
         registry.AddActivity<EmergencyCriticalResultActivity>();
         registry.AddActivity<CompleteCriticalResultActivity>();
+        registry.AddActivity<DeliverCriticalResultCommunicationActivity>();
         return registry;
     }
 }

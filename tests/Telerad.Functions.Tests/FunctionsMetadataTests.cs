@@ -48,6 +48,7 @@ public class FunctionsMetadataTests
     [InlineData("AiCriticalHeadsUpV1", "activityTrigger")]
     [InlineData("AlertCriticalResultV1", "activityTrigger")]
     [InlineData("EmergencyCriticalResultV1", "activityTrigger")]
+    [InlineData("DeliverCriticalResultCommunicationV1", "activityTrigger")]
     [InlineData("CompleteCriticalResultV1", "activityTrigger")]
     public void Orchestrations_and_activities_carry_their_versioned_names(string name, string trigger)
     {
@@ -96,6 +97,7 @@ public class FunctionsMetadataTests
                 "CriticalResultMetrics",
                 "CriticalResultV1",
                 "DeidentifyInstanceV1",
+                "DeliverCriticalResultCommunicationV1",
                 "DeliverReportActivityV1",
                 "DeliverReportV1",
                 "EmergencyCriticalResultV1",

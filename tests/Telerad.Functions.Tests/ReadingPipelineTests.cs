@@ -104,7 +104,7 @@ public sealed class ReadingPipelineTests(AzuriteFixture azurite) : IAsyncLifetim
 
         // Results delivery is the real FHIR one (re-identified, mapped, validated offline); this app has no
         // config/fhir-endpoints.json, so the report is kept as dead-lettered and operations are told why.
-        var failed = await _pipeline.Published.WaitForAsync(n => n.StudyKey == bleed && n.Kind == NotificationKinds.DeliveryFailed, TimeSpan.FromSeconds(90));
+        var failed = await _pipeline.Published.WaitForAsync(n => n.StudyKey == bleed && n.Kind == NotificationKinds.DeliveryFailed && n.Reason!.StartsWith("final report", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
         Assert.Contains(CatalogFhirBundleSender.EndpointNotConfigured, failed.Reason, StringComparison.Ordinal);
         Assert.NotNull(await _pipeline.Store.GetPropertiesAsync(new ObjectRef(Containers.Deidentified, DeliverReport.OutcomeObject(Tenant, bleed, "final", "final", "failed"))));
 

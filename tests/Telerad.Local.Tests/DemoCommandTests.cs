@@ -59,6 +59,9 @@ public sealed class DemoCommandTests
         Assert.Contains("based on ServiceRequest/", ehr, StringComparison.Ordinal);
         var lesionUid = Directory.GetFiles(Path.Combine(data, "ground-truth"), "*.json").Select(SampleStudyDescriptor.Load).Single(t => t.Critical).StudyInstanceUid;
         Assert.Contains($"imaging study urn:oid:{lesionUid};", ehr, StringComparison.Ordinal);
+
+        // The closed loop: the alert acknowledged by its signed link, and both in the EHR as Communications.
+        Assert.Contains("acknowledged with it (200); the EHR holds the loop as 2 Communications: alert, notification", output, StringComparison.Ordinal);
     }
 
     [Fact]

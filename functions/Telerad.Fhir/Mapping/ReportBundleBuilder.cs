@@ -158,17 +158,17 @@ public static class ReportBundleBuilder
         return html.Append("</body></html>").ToString();
     }
 
-    private static void Add(Bundle bundle, string fullUrl, Resource resource, Bundle.RequestComponent request) =>
+    internal static void Add(Bundle bundle, string fullUrl, Resource resource, Bundle.RequestComponent request) =>
         bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = fullUrl, Resource = resource, Request = request });
 
-    private static Bundle.RequestComponent Create(string type, Identifier identifier) =>
+    internal static Bundle.RequestComponent Create(string type, Identifier identifier) =>
         new() { Method = Bundle.HTTPVerb.POST, Url = type, IfNoneExist = $"identifier={Escape(identifier.System)}|{Escape(identifier.Value)}" };
 
     private static Bundle.RequestComponent Post(string type) => new() { Method = Bundle.HTTPVerb.POST, Url = type };
 
-    private static string Escape(string? value) => Uri.EscapeDataString(value ?? string.Empty);
+    internal static string Escape(string? value) => Uri.EscapeDataString(value ?? string.Empty);
 
-    private static Guid DeterministicGuid(string key)
+    internal static Guid DeterministicGuid(string key)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8 (custom), variant 10

@@ -10,7 +10,7 @@ namespace Telerad.Functions;
 /// The CriticalResult orchestration and its activities (hand-written wrappers, see StudyAssemblyFunctions), and the
 /// acknowledgment and metrics endpoints over the shared handlers.
 /// </summary>
-public sealed class CriticalResultFunctions(CriticalResultActivities activities, CriticalResultsApi api)
+public sealed class CriticalResultFunctions(CriticalResultActivities activities, CriticalResultCommunicationActivities communications, CriticalResultsApi api)
 {
     [Function(CriticalResult.OrchestratorName)]
     public static Task<CriticalResultOutcome> CriticalResultV1([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -38,6 +38,10 @@ public sealed class CriticalResultFunctions(CriticalResultActivities activities,
     [Function(CriticalResult.CompleteActivityName)]
     public Task<CriticalResultOutcome> CompleteCriticalResultV1([ActivityTrigger] CriticalResultCompleteRequest request, CancellationToken cancellationToken) =>
         activities.CompleteAsync(request, cancellationToken);
+
+    [Function(CriticalResult.CommunicationActivityName)]
+    public Task<ReportDeliveryOutcome> DeliverCriticalResultCommunicationV1([ActivityTrigger] CriticalResultCommunicationRequest request, CancellationToken cancellationToken) =>
+        communications.DeliverAsync(request, cancellationToken);
 
     [Function("CriticalResultAcknowledge")]
     public Task<IActionResult> Acknowledge(

@@ -70,8 +70,9 @@ internal static class DemoReading
             (int)accept.StatusCode,
             (int)report.StatusCode));
         var delivered = report.StatusCode == HttpStatusCode.Accepted && await ShowDeliveryAsync(ehr, output, timeout, cancellationToken);
+        var acknowledged = delivered && await AcknowledgeCriticalResultAsync(ops, apiAddress, ehr, study, output, timeout, cancellationToken);
         await output.WriteLineAsync($"Worklists yourself: curl -H '{DevIdentityHandler.HeaderName}: {Operations}' {apiAddress}api/reading/worklist ; outbox: {apiAddress}api/notifications ; the EHR: {ehr.FhirBase}/DiagnosticReport");
-        return accept.StatusCode == HttpStatusCode.Accepted && report.StatusCode == HttpStatusCode.Accepted && delivered;
+        return accept.StatusCode == HttpStatusCode.Accepted && report.StatusCode == HttpStatusCode.Accepted && delivered && acknowledged;
     }
 
     /// <summary>
@@ -114,6 +115,63 @@ internal static class DemoReading
 
         await output.WriteLineAsync($"  with {string.Join(", ", counts)} (the critical finding and AI triage as Observations, the model as Device, the report version's Provenance, the radiologist)");
         return patient is not null;
+    }
+
+    /// <summary>
+    /// The closed loop: the ED attending's critical-result alert (from the local outbox, standing in for the
+    /// critical-results topic) is acknowledged with its signed link; the EHR then holds the alert and the acknowledgment
+    /// as Communications about the report.
+    /// </summary>
+    private static async Task<bool> AcknowledgeCriticalResultAsync(HttpClient ops, Uri apiAddress, DemoFhirServer ehr, string study, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string? link = null;
+        string? recipient = null;
+        while (link is null && DateTime.UtcNow < deadline)
+        {
+            using var outbox = JsonDocument.Parse(await ops.GetStringAsync("api/notifications?topic=critical-results", cancellationToken));
+            foreach (var n in outbox.RootElement.EnumerateArray())
+            {
+                if (n.GetProperty("studyKey").GetString() == study && n.GetProperty("kind").GetString() == "critical-result")
+                {
+                    link = n.GetProperty("links").GetProperty("acknowledge").GetString();
+                    recipient = n.GetProperty("recipientId").GetString();
+                }
+            }
+
+            if (link is null)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+
+        if (link is null)
+        {
+            await output.WriteLineAsync($"telerad demo: no critical-result alert for the bleed within {timeout.TotalSeconds:0} s.");
+            return false;
+        }
+
+        // The recipient follows the link, signed in as themselves (the signed token binds it to them, the study and the report).
+        using var clinician = Client(apiAddress, recipient!);
+        using var acknowledged = await clinician.PostAsync(new Uri(link, UriKind.Absolute).PathAndQuery.TrimStart('/'), null, cancellationToken);
+        var communications = new List<JsonElement>();
+        while (DateTime.UtcNow < deadline && communications.Count < 2)
+        {
+            communications = [.. await ehr.SearchAsync("Communication", cancellationToken)];
+            if (communications.Count < 2)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+
+        await output.WriteLineAsync(string.Format(
+            CultureInfo.InvariantCulture,
+            "The critical result went to {0} (the samples name no referrer, so the tenant's operations desk finds the ordering clinician) with a signed acknowledgment link; acknowledged with it ({1}); the EHR holds the loop as {2} Communications: {3}",
+            recipient,
+            (int)acknowledged.StatusCode,
+            communications.Count,
+            string.Join(", ", communications.Select(c => c.GetProperty("category")[0].GetProperty("coding")[0].GetProperty("code").GetString()))));
+        return acknowledged.StatusCode == HttpStatusCode.OK && communications.Count == 2;
     }
 
     private static HttpClient Client(Uri address, string user)

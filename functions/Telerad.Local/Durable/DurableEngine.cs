@@ -84,7 +84,8 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
             Activity(shims, CriticalResult.AiHeadsUpActivityName, Create<AiCriticalHeadsUpActivity>),
             Activity(shims, CriticalResult.AlertActivityName, Create<AlertCriticalResultActivity>),
             Activity(shims, CriticalResult.EmergencyActivityName, Create<EmergencyCriticalResultActivity>),
-            Activity(shims, CriticalResult.CompleteActivityName, Create<CompleteCriticalResultActivity>));
+            Activity(shims, CriticalResult.CompleteActivityName, Create<CompleteCriticalResultActivity>),
+            Activity(shims, CriticalResult.CommunicationActivityName, Create<DeliverCriticalResultCommunicationActivity>));
         await _worker.StartAsync();
         _client = new TaskHubClient(_service, new SdkJsonDataConverter(_workerOptions.DataConverter), loggerFactory);
     }

@@ -38,10 +38,18 @@ public sealed class CriticalResultOrchestrator : TaskOrchestrator<CriticalResult
             }
 
             CriticalResultLog.Alerted(log, input.ReportId, input.StudyKey, attempts, recipient.Kind, recipient.Id);
-            if (await WaitForAcknowledgmentAsync(context, context.CurrentUtcDateTime + input.AcknowledgmentTimeout) is { } acknowledgment)
+
+            // The alert goes into the referrer's record while the acknowledgment is awaited (never delaying the wait).
+            var until = context.CurrentUtcDateTime + input.AcknowledgmentTimeout;
+            var recorded = RecordInEhrAsync(context, input, attempts);
+            var acknowledgment = await WaitForAcknowledgmentAsync(context, until);
+            await recorded;
+            if (acknowledgment is not null)
             {
                 CriticalResultLog.Acknowledged(log, input.ReportId, input.StudyKey, acknowledgment.RecipientId, acknowledgment.Method, attempts);
-                return await CompleteAsync(context, input, attempts, emergencyAlerted: false, acknowledgment);
+                var outcome = await CompleteAsync(context, input, attempts, emergencyAlerted: false, acknowledgment);
+                await RecordInEhrAsync(context, input, attempt: null);
+                return outcome;
             }
 
             CriticalResultLog.Escalating(log, input.ReportId, input.StudyKey, recipient.Id, input.AcknowledgmentTimeout);
@@ -63,6 +71,23 @@ public sealed class CriticalResultOrchestrator : TaskOrchestrator<CriticalResult
 
         // An acknowledgment that arrives from now on is applied to the metrics record by the acknowledgment handler.
         return await CompleteAsync(context, input, attempts, emergencyAlerted, acknowledgment: null);
+    }
+
+    /// <summary>
+    /// A loop step as a FHIR Communication to the referrer (attempt n's alert, or the acknowledgment when
+    /// <paramref name="attempt"/> is null). Its failure is logged and alerted by the activity; the loop never waits on it.
+    /// </summary>
+    private static async Task RecordInEhrAsync(TaskOrchestrationContext context, CriticalResultInput input, int? attempt)
+    {
+        var request = new CriticalResultCommunicationRequest(input.Tenant, input.StudyKey, input.ReportId, attempt, input.Retry);
+        try
+        {
+            await context.CallActivityAsync<ReportDeliveryOutcome>(CriticalResult.CommunicationActivityName, request, input.Retry.ToTaskOptions());
+        }
+        catch (TaskFailedException e)
+        {
+            CriticalResultLog.CommunicationFailed(context.CreateReplaySafeLogger<CriticalResultOrchestrator>(), input.ReportId, input.StudyKey, request.Step, e.FailureDetails.ErrorType);
+        }
     }
 
     private static async Task<CriticalResultOutcome> CompleteAsync(TaskOrchestrationContext context, CriticalResultInput input, int attempts, bool emergencyAlerted, CriticalResultAcknowledgment? acknowledgment)

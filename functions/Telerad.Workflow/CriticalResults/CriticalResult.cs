@@ -21,6 +21,7 @@ public static class CriticalResult
     public const string AlertActivityName = "AlertCriticalResultV1";
     public const string EmergencyActivityName = "EmergencyCriticalResultV1";
     public const string CompleteActivityName = "CompleteCriticalResultV1";
+    public const string CommunicationActivityName = "DeliverCriticalResultCommunicationV1";
 
     /// <summary>Raised by <see cref="CriticalResultAcknowledgments"/> with the stored <see cref="CriticalResultAcknowledgment"/>.</summary>
     public const string EventName = "CriticalResultAcknowledged";

@@ -37,4 +37,10 @@ internal static partial class CriticalResultLog
 
     [LoggerMessage(EventId = 2060, Level = LogLevel.Warning, Message = "Critical result acknowledgment refused: {Code}")]
     public static partial void AcknowledgmentRefused(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 2061, Level = LogLevel.Information, Message = "Critical result {ReportId} of study {StudyKey}: {Step} recorded in the referrer's EHR: {Status} {Code}")]
+    public static partial void CommunicationDelivered(ILogger logger, string reportId, string studyKey, string step, string status, string code);
+
+    [LoggerMessage(EventId = 2062, Level = LogLevel.Warning, Message = "Critical result {ReportId} of study {StudyKey}: {Step} could not be recorded in the referrer's EHR ({ErrorType}); the loop goes on")]
+    public static partial void CommunicationFailed(ILogger logger, string reportId, string studyKey, string step, string errorType);
 }

@@ -30,6 +30,9 @@ public static class CriticalResultRegistration
         services.TryAddSingleton<AlertCriticalResultActivity>();
         services.TryAddSingleton<EmergencyCriticalResultActivity>();
         services.TryAddSingleton<CompleteCriticalResultActivity>();
+        services.TryAddSingleton<ICriticalResultCommunicationDelivery, UnconfiguredCommunicationDelivery>();
+        services.TryAddSingleton<CriticalResultCommunicationActivities>();
+        services.TryAddSingleton<DeliverCriticalResultCommunicationActivity>();
         return services;
     }
 }

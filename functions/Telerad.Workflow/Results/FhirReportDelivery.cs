@@ -29,10 +29,12 @@ public sealed class FhirReportDelivery(
     ReadingConfigurationProvider configuration,
     FhirBundleValidator validator,
     IFhirBundleSender sender,
-    FhirDeliveryDefaults defaults) : IReportDelivery
+    FhirDeliveryDefaults defaults,
+    CriticalResultRecords criticalResults) : IReportDelivery, ICriticalResultCommunicationDelivery
 {
     public const string Actor = "results-delivery";
     public const string Purpose = "report-delivery";
+    public const string CommunicationPurpose = "critical-result-communication";
 
     public async Task<ReportDeliveryOutcome> DeliverAsync(ReportDeliveryRequest request, CancellationToken cancellationToken = default)
     {
@@ -57,11 +59,10 @@ public sealed class FhirReportDelivery(
             return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, identity is null ? "reidentification-missing" : "patient-id-missing");
         }
 
-        var radiologist = config.FindRadiologist(report.RadiologistId);
         var bundle = ReportBundleBuilder.Build(new ReportForDelivery
         {
             Tenant = request.Tenant,
-            ReportId = $"{request.StudyKey}-report",
+            ReportId = LogicalReportId(request.StudyKey),
             Kind = report.Kind,
             UpdatesEarlierVersion = report.Kind != ReadingEvent.Preliminary && await SentBeforeAsync(request, cancellationToken),
             Findings = report.Findings,
@@ -69,9 +70,9 @@ public sealed class FhirReportDelivery(
             Critical = report.Critical,
             Severity = report.Severity,
             CriticalDescription = report.CriticalDescription,
-            Radiologist = new ReportingRadiologist(report.RadiologistId, radiologist?.DisplayName ?? report.RadiologistId, radiologist?.Npi, radiologist?.LocalId ?? (radiologist?.Npi is null ? report.RadiologistId : null), $"urn:telerad:{request.Tenant}:radiologist"),
+            Radiologist = Radiologist(config, request.Tenant, report.RadiologistId),
             Issued = report.SubmittedUtc,
-            Patient = new PatientIdentity(patientId, IsUri(identity.IssuerOfPatientId) ? identity.IssuerOfPatientId! : defaults.PatientIdentifierSystem),
+            Patient = Patient(patientId, identity.IssuerOfPatientId),
             AccessionNumber = string.IsNullOrEmpty(identity.AccessionNumber) ? null : identity.AccessionNumber,
             AccessionSystem = defaults.AccessionSystem,
             OriginalStudyInstanceUid = identity.OriginalStudyInstanceUid,
@@ -81,6 +82,70 @@ public sealed class FhirReportDelivery(
             Ai = await AiAsync(request, cancellationToken),
         });
 
+        return await ValidateAndSendAsync(endpoint, bundle, cancellationToken);
+    }
+
+    /// <summary>
+    /// A critical result's loop step (an alert, or the acknowledgment) as a Communication in the referrer's EHR: the
+    /// stored loop records (ids and times), the patient re-identified (audited), validated, sent like a report.
+    /// </summary>
+    public async Task<ReportDeliveryOutcome> DeliverAsync(CriticalResultCommunicationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var attempts = await criticalResults.ListAttemptsAsync(request.Tenant, request.StudyKey, request.ReportId, cancellationToken);
+        CriticalResultAcknowledgmentRecord? acknowledgment = null;
+        if (request.Attempt is null && (acknowledgment = await criticalResults.ReadAcknowledgmentAsync(request.Tenant, request.StudyKey, request.ReportId, cancellationToken)) is null)
+        {
+            return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, "acknowledgment-missing");
+        }
+
+        // The alert this step is (or, for the acknowledgment, the one it answers: the acknowledging recipient's last alert).
+        var attempt = request.Attempt is { } n
+            ? attempts.FirstOrDefault(a => a.Attempt == n)
+            : attempts.LastOrDefault(a => a.RecipientId == acknowledgment!.RecipientId) ?? (attempts.Count > 0 ? attempts[^1] : null);
+        if (attempt is null)
+        {
+            return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, "attempt-missing");
+        }
+
+        var config = await configuration.GetAsync(cancellationToken);
+        if (config.FindTenant(request.Tenant) is not { } tenant || EndpointOf(tenant, attempt.ReferrerId) is not { } endpoint)
+        {
+            return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, "endpoint-unknown");
+        }
+
+        var identity = await reidentification.GetAsync(request.Tenant, request.StudyKey, Actor, CommunicationPurpose, cancellationToken);
+        if (identity?.PatientId is not { Length: > 0 } patientId)
+        {
+            return new ReportDeliveryOutcome(ReportDeliveryOutcome.Permanent, identity is null ? "reidentification-missing" : "patient-id-missing");
+        }
+
+        var recipient = acknowledgment?.RecipientId ?? attempt.RecipientId;
+        var bundle = CommunicationBundleBuilder.Build(new CriticalResultCommunicationForDelivery
+        {
+            Tenant = request.Tenant,
+            ReportId = LogicalReportId(request.StudyKey),
+            LoopId = $"{request.StudyKey}-{request.ReportId}",
+            Severity = attempt.Severity,
+            Attempt = attempt.Attempt,
+            ChainLength = Math.Max(attempts.Count, attempt.Attempt),
+            RecipientId = recipient,
+            RecipientKind = acknowledgment?.RecipientKind ?? attempt.RecipientKind,
+            RecipientDisplay = tenant.Referrers.SelectMany(r => r.CriticalResultContacts).FirstOrDefault(c => c.Id == recipient)?.DisplayName,
+            Radiologist = Radiologist(config, request.Tenant, attempt.RadiologistId),
+            Patient = Patient(patientId, identity.IssuerOfPatientId),
+            SentUtc = attempt.SentUtc,
+            AcknowledgeByUtc = attempt.AcknowledgeByUtc,
+            Acknowledgment = acknowledgment is null ? null : new CriticalResultAcknowledgmentForDelivery(acknowledgment.AcknowledgedUtc, acknowledgment.Method, acknowledgment.RecordedBy),
+        });
+        return await ValidateAndSendAsync(endpoint, bundle, cancellationToken);
+    }
+
+    /// <summary>The DiagnosticReport's business identifier value: one logical report per study, updated by later versions.</summary>
+    public static string LogicalReportId(string studyKey) => $"{studyKey}-report";
+
+    private async Task<ReportDeliveryOutcome> ValidateAndSendAsync(string endpoint, Hl7.Fhir.Model.Bundle bundle, CancellationToken cancellationToken)
+    {
         var errors = validator.Errors(bundle);
         if (errors.Count > 0)
         {
@@ -90,6 +155,15 @@ public sealed class FhirReportDelivery(
         var sent = await sender.SendAsync(endpoint, bundle, cancellationToken);
         return new ReportDeliveryOutcome(sent.Status, sent.Code, sent.HttpStatus, sent.IssueCodes, sent.Locations);
     }
+
+    private static ReportingRadiologist Radiologist(ReadingConfiguration config, string tenant, string radiologistId)
+    {
+        var radiologist = config.FindRadiologist(radiologistId);
+        return new ReportingRadiologist(radiologistId, radiologist?.DisplayName ?? radiologistId, radiologist?.Npi,
+            radiologist?.LocalId ?? (radiologist?.Npi is null ? radiologistId : null), $"urn:telerad:{tenant}:radiologist");
+    }
+
+    private PatientIdentity Patient(string patientId, string? issuer) => new(patientId, IsUri(issuer) ? issuer! : defaults.PatientIdentifierSystem);
 
     /// <summary>The study's referrer's endpoint, else the tenant's only one.</summary>
     private static string? EndpointOf(TenantConfiguration tenant, string? referrerId)

@@ -13,7 +13,7 @@ namespace Telerad.Workflow;
 /// <summary>
 /// Results delivery over FHIR, registered the same way by every host: the endpoint catalog from the configuration store,
 /// the offline validator, token providers, the delivery client and <see cref="FhirReportDelivery"/> as
-/// <see cref="IReportDelivery"/>. Call before <see cref="ReadingRegistration.AddTeleradReading"/> (which otherwise falls
+/// <see cref="IReportDelivery"/> and <see cref="ICriticalResultCommunicationDelivery"/>. Call before <see cref="ReadingRegistration.AddTeleradReading"/> (which otherwise falls
 /// back to <see cref="UnconfiguredReportDelivery"/>).
 /// </summary>
 /// <remarks>Needs in the container: <see cref="ISecretStore"/> (Key Vault in Azure), IReadingConfigurationStore,
@@ -45,9 +45,12 @@ public static class FhirResultsRegistration
             sp.GetRequiredService<FhirHttp>().Client, sp.GetRequiredService<AccessTokenProviders>(), options, sp.GetRequiredService<TimeProvider>(),
             logger: sp.GetRequiredService<ILogger<FhirDeliveryClient>>()));
         services.AddSingleton<IFhirBundleSender>(sp => new CatalogFhirBundleSender(sp.GetRequiredService<IFhirEndpointCatalogSource>(), sp.GetRequiredService<FhirDeliveryClient>()));
-        services.AddSingleton<IReportDelivery>(sp => new FhirReportDelivery(
+        services.AddSingleton(sp => new FhirReportDelivery(
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IReidentificationStore>(), sp.GetRequiredService<ReadingConfigurationProvider>(),
-            sp.GetRequiredService<FhirBundleValidator>(), sp.GetRequiredService<IFhirBundleSender>(), sp.GetRequiredService<FhirDeliveryDefaults>()));
+            sp.GetRequiredService<FhirBundleValidator>(), sp.GetRequiredService<IFhirBundleSender>(), sp.GetRequiredService<FhirDeliveryDefaults>(),
+            new CriticalResultRecords(sp.GetRequiredService<IObjectStore>())));
+        services.AddSingleton<IReportDelivery>(sp => sp.GetRequiredService<FhirReportDelivery>());
+        services.AddSingleton<ICriticalResultCommunicationDelivery>(sp => sp.GetRequiredService<FhirReportDelivery>());
         return services;
     }
 

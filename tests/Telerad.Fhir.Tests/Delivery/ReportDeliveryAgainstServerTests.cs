@@ -81,4 +81,34 @@ public sealed class ReportDeliveryAgainstServerTests(OpenFhirServer server) : ID
         var outcome = await Sender().SendAsync("nowhere", ReportBundleBuilder.Build(Report("x", "R-x", ReportKinds.Final, update: false)));
         Assert.Equal((FhirSendOutcome.Permanent, "endpoint-not-configured"), (outcome.Status, outcome.Code));
     }
+
+    [Fact]
+    public async Task A_critical_results_alerts_and_acknowledgment_are_stored_once_with_the_patient_resolved()
+    {
+        var patient = "MRN-" + Guid.NewGuid().ToString("N")[..8];
+        var loop = "L-" + Guid.NewGuid().ToString("N")[..8];
+        await CreatePatientAsync(patient);
+        var alert = new CriticalResultCommunicationForDelivery
+        {
+            Tenant = "t1", ReportId = "R-1", LoopId = loop, Severity = "orange", Attempt = 1, ChainLength = 3, RecipientId = "ed-attending", RecipientKind = "clinician",
+            RecipientDisplay = "ED attending", Radiologist = new ReportingRadiologist("rad-1", "Dr Reader", "1234567893", null, null),
+            Patient = new PatientIdentity(patient, "urn:oid:1.2.840.99.1"), SentUtc = DateTimeOffset.UtcNow, AcknowledgeByUtc = DateTimeOffset.UtcNow.AddHours(6),
+        };
+        var acknowledgment = alert with { Acknowledgment = new CriticalResultAcknowledgmentForDelivery(DateTimeOffset.UtcNow, "link", null) };
+        foreach (var step in new[] { alert, alert, acknowledgment, acknowledgment })
+        {
+            var sent = await Sender().SendAsync("ehr", CommunicationBundleBuilder.Build(step));
+            Assert.True(sent.Status == FhirSendOutcome.Delivered, $"{sent.Status} {sent.HttpStatus} {sent.Code} {string.Join(',', sent.IssueCodes)}");
+        }
+
+        var system = Uri.EscapeDataString(CommunicationBundleBuilder.CommunicationIdentifier("t1"));
+        var alerts = (await server.SearchAsync("Communication", $"identifier={system}|{loop}-attempt-1"))["entry"]!.AsArray();
+        var answers = (await server.SearchAsync("Communication", $"identifier={system}|{loop}-acknowledgment"))["entry"]!.AsArray();
+        Assert.Single(alerts); // sent twice, stored once
+        Assert.Single(answers);
+        var stored = alerts[0]!["resource"]!;
+        Assert.StartsWith("Patient/", stored["subject"]!["reference"]!.GetValue<string>(), StringComparison.Ordinal); // resolved to the EHR's Patient
+        Assert.Equal("asap", stored["priority"]!.GetValue<string>());
+        Assert.Equal($"{loop}-attempt-1", answers[0]!["resource"]!["inResponseTo"]![0]!["identifier"]!["value"]!.GetValue<string>());
+    }
 }

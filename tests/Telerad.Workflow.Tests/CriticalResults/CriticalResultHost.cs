@@ -116,6 +116,20 @@ internal sealed class CriticalResultHost : IAsyncDisposable
 
     public CriticalResultActivities Activities { get; private set; } = null!;
 
+    /// <summary>The loop steps sent to the referrer's EHR (the FHIR mapping and sending have their own tests).</summary>
+    public RecordingCommunications Communications { get; } = new();
+
+    public sealed class RecordingCommunications : ICriticalResultCommunicationDelivery
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<CriticalResultCommunicationRequest> Requests { get; } = new();
+
+        public Task<ReportDeliveryOutcome> DeliverAsync(CriticalResultCommunicationRequest request, CancellationToken cancellationToken = default)
+        {
+            Requests.Enqueue(request);
+            return Task.FromResult(new ReportDeliveryOutcome(ReportDeliveryOutcome.Delivered, "200"));
+        }
+    }
+
     /// <summary>The acknowledgment handler on the real clock, or on <paramref name="clock"/> (expiry tests).</summary>
     public CriticalResultAcknowledgments Acknowledgments(TimeProvider? clock = null) =>
         new(new LinkTokens(Keys, clock ?? TimeProvider.System), Records, new JsonLinesAuditLog(_auditPath), clock ?? TimeProvider.System);
@@ -135,6 +149,7 @@ internal sealed class CriticalResultHost : IAsyncDisposable
             ConfigureServices = services =>
             {
                 services.AddSingleton(host.Activities);
+                services.AddSingleton(new CriticalResultCommunicationActivities(host.Communications, host.Store, host.Published, TimeProvider.System));
                 services.AddSingleton<IOrchestrationGateway>(_ => host.Gateway);
                 services.AddSingleton(new ReadingActivities(new FirstReader(), host.Published, new StudyLinks(tokens, links, TimeProvider.System), audit, host.Store, new InMemoryReadingWorklist(), new DeliveryRetryPolicy(), TimeProvider.System));
                 services.AddSingleton(new ResultsActivities(new ScriptedReportDelivery(), host.Published, audit, host.Store, TimeProvider.System));

@@ -38,8 +38,12 @@ public sealed class CriticalResultLoopTests : IAsyncLifetime
         Assert.Equal(60, outcome.TargetSeconds);
         Assert.Single(_host.Sent(study)); // no escalation, no emergency
 
+        // The alert and the acknowledgment went into the referrer's record (as FHIR Communications), each recorded.
         var folder = $"slow/{study}/results/critical-rep-1/";
-        Assert.Equal([folder + "acknowledgment.json", folder + "attempt-1.json"], _host.Store.Names.Where(n => n.Name.StartsWith(folder, StringComparison.Ordinal)).Select(n => n.Name));
+        Assert.Equal(
+            [folder + "acknowledgment.json", folder + "attempt-1.json", folder + "communication-acknowledgment.delivered.json", folder + "communication-attempt-1.delivered.json"],
+            _host.Store.Names.Where(n => n.Name.StartsWith(folder, StringComparison.Ordinal)).Select(n => n.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["attempt-1", "acknowledgment"], _host.Communications.Requests.Where(r => r.StudyKey == study).Select(r => r.Step));
         var attempt = Assert.Single(await _host.Records.ListAttemptsAsync("slow", study, "rep-1"));
         Assert.Equal(("slow-clinician", CriticalRecipientKinds.Clinician, alert.MessageId, "ref-slow", 1), (attempt.RecipientId, attempt.RecipientKind, attempt.MessageId, attempt.ReferrerId, attempt.Attempt));
         Assert.True(attempt.LinkExpiresUtc >= attempt.AcknowledgeByUtc); // the link outlives the wait

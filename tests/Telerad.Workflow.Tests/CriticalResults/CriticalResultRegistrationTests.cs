@@ -30,6 +30,8 @@ public sealed class CriticalResultRegistrationTests
         Assert.NotNull(provider.GetRequiredService<AlertCriticalResultActivity>());
         Assert.NotNull(provider.GetRequiredService<EmergencyCriticalResultActivity>());
         Assert.NotNull(provider.GetRequiredService<CompleteCriticalResultActivity>());
+        Assert.NotNull(provider.GetRequiredService<DeliverCriticalResultCommunicationActivity>());
+        Assert.IsType<UnconfiguredCommunicationDelivery>(provider.GetRequiredService<ICriticalResultCommunicationDelivery>()); // until a host adds FHIR delivery
         Assert.NotNull(provider.GetRequiredService<CriticalResultAcknowledgments>());
         Assert.NotNull(provider.GetRequiredService<CriticalResultMetrics>());
     }

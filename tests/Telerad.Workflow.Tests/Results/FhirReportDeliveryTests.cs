@@ -31,7 +31,7 @@ public sealed class FhirReportDeliveryTests
         var keys = DeidentificationKeys.Generate(ReadingTestConfiguration.Tenant);
         _map = new FileReidentificationStore(TestData.NewScratchDirectory("fhir-delivery-map"), new Keys(keys), _audit);
         var configuration = new ReadingConfigurationProvider(ReadingTestConfiguration.Store(), TimeProvider.System, NullLogger<ReadingConfigurationProvider>.Instance);
-        _delivery = new FhirReportDelivery(_store, _map, configuration, Validator.Value, _sender, new FhirDeliveryDefaults());
+        _delivery = new FhirReportDelivery(_store, _map, configuration, Validator.Value, _sender, new FhirDeliveryDefaults(), new CriticalResultRecords(_store));
     }
 
     [Fact]
@@ -65,6 +65,58 @@ public sealed class FhirReportDeliveryTests
         Assert.Empty(_sender.Sent);
 
         static (string, string) Outcome(ReportDeliveryOutcome o) => (o.Status, o.Code);
+    }
+
+    [Fact]
+    public async Task Each_alert_and_the_acknowledgment_become_valid_Communications_about_the_report()
+    {
+        var study = await StudyAsync(withMap: true);
+        var records = new CriticalResultRecords(_store);
+        var sent = DateTimeOffset.Parse("2026-11-28T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (attempt, recipient, kind) in new[] { (1, "ed-attending", "clinician"), (2, "on-call", "on-call") })
+        {
+            await records.WriteAttemptAsync(new CriticalResultAttemptRecord
+            {
+                Tenant = ReadingTestConfiguration.Tenant, StudyKey = study, ReportId = ReadingEvent.Final, ReportKind = ReadingEvent.Final, Severity = "red",
+                RadiologistId = ReadingTestConfiguration.Neuro, ReportedUtc = sent, Attempt = attempt, RecipientId = recipient, RecipientKind = kind,
+                Topic = "critical-results", NotificationKind = "critical-result", MessageId = $"m{attempt}", SentUtc = sent.AddHours(attempt - 1),
+                AcknowledgeByUtc = sent.AddHours(attempt), LinkExpiresUtc = sent.AddHours(4),
+            });
+        }
+
+        await records.CreateAcknowledgmentAsync(new CriticalResultAcknowledgmentRecord
+        {
+            Tenant = ReadingTestConfiguration.Tenant, StudyKey = study, ReportId = ReadingEvent.Final, RecipientId = "on-call", RecipientKind = "on-call",
+            Method = "phone-read-back", RecordedBy = "ops-1", AcknowledgedUtc = sent.AddMinutes(75),
+        });
+        var retry = new StudyAssemblyOptions();
+        var alert = await _delivery.DeliverAsync(new CriticalResultCommunicationRequest(ReadingTestConfiguration.Tenant, study, ReadingEvent.Final, 2, retry));
+        var answer = await _delivery.DeliverAsync(new CriticalResultCommunicationRequest(ReadingTestConfiguration.Tenant, study, ReadingEvent.Final, null, retry));
+        Assert.Equal((ReportDeliveryOutcome.Delivered, ReportDeliveryOutcome.Delivered), (alert.Status, answer.Status));
+
+        var sentBundles = _sender.Sent.ToArray();
+        Assert.Equal(2, sentBundles.Length);
+        var alerted = Assert.Single(sentBundles[0].Bundle.Entry.Select(e => e.Resource).OfType<Communication>());
+        var acknowledged = Assert.Single(sentBundles[1].Bundle.Entry.Select(e => e.Resource).OfType<Communication>());
+        Assert.Equal(($"{study}-final-attempt-2", "alert", RequestPriority.Stat), (alerted.Identifier[0].Value, alerted.Category[0].Coding[0].Code, alerted.Priority));
+        Assert.Equal("2026-11-28T11:00:00Z", alerted.Sent);
+        Assert.Equal("on-call", alerted.Recipient[0].Identifier!.Value);
+        Assert.Equal(FhirReportDelivery.LogicalReportId(study), alerted.About[0].Identifier!.Value); // the DiagnosticReport's business identifier
+        Assert.Equal("Patient?identifier=urn%3Aoid%3A2.16.840.1.999|MRN-77", alerted.Subject!.Reference);
+        Assert.Equal(alerted.Identifier[0].Value, acknowledged.InResponseTo[0].Identifier!.Value); // answers the on-call's alert
+        Assert.Equal(("PHONE", "2026-11-28T11:15:00Z"), (acknowledged.Medium[0].Coding[0].Code, acknowledged.Received));
+        Assert.All(sentBundles, b => Assert.Empty(Validator.Value.Errors(b.Bundle)));
+        Assert.Contains(_audit.All, r => r.Action == Telerad.Auditing.AuditActions.ReidentificationRead && r.Purpose == FhirReportDelivery.CommunicationPurpose);
+    }
+
+    [Fact]
+    public async Task A_communication_without_its_loop_records_is_permanent_and_sends_nothing()
+    {
+        var study = await StudyAsync(withMap: true);
+        var retry = new StudyAssemblyOptions();
+        Assert.Equal("attempt-missing", (await _delivery.DeliverAsync(new CriticalResultCommunicationRequest(ReadingTestConfiguration.Tenant, study, ReadingEvent.Final, 1, retry))).Code);
+        Assert.Equal("acknowledgment-missing", (await _delivery.DeliverAsync(new CriticalResultCommunicationRequest(ReadingTestConfiguration.Tenant, study, ReadingEvent.Final, null, retry))).Code);
+        Assert.Empty(_sender.Sent);
     }
 
     private async Task<string> StudyAsync(bool withMap)
