@@ -15,12 +15,13 @@ return args.Length == 0 ? Usage() : args[0] switch
     "make-multiframe" => MakeMultiframe(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
     "triage" => await Telerad.Benchmarks.TriageBenchmark.RunAsync(args[1..]),
     "reading" => await Telerad.Benchmarks.ReadingBenchmark.RunAsync(args[1..]),
+    "fhir" => await Telerad.Benchmarks.FhirDeliveryBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Telerad.Benchmarks headers|headers-dump FILE... | stream IN OUT | make-multiframe OUT MEGABYTES | triage MODELS [SLICES] [RUNS] | reading [STUDIES]");
+    Console.Error.WriteLine("usage: Telerad.Benchmarks headers|headers-dump FILE... | stream IN OUT | make-multiframe OUT MEGABYTES | triage MODELS [SLICES] [RUNS] | reading [STUDIES] | fhir [REPORTS] [CONCURRENCY]");
     return 2;
 }
 
