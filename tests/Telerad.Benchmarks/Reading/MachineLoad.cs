@@ -26,16 +26,31 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
     public static double LoadAverage() =>
         ReadProc("/proc/loadavg") is { } line ? double.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 
-    /// <summary>User + system CPU of a process from /proc/{pid}/stat (fields 14 and 15, in clock ticks of 10 ms), 0 if unknown.</summary>
+    /// <summary>
+    /// User + system CPU of a process and its children (Azurite runs as node under a small /bin/sh that forwards SIGTERM)
+    /// from /proc/{pid}/stat: fields 14 and 15, in clock ticks of 10 ms; 0 if unknown.
+    /// </summary>
     private static double ProcessCpu(int? pid)
     {
-        if (pid is null || ReadProc($"/proc/{pid}/stat") is not { } stat)
+        if (pid is null || !Directory.Exists("/proc"))
         {
             return 0;
         }
 
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 is index 0
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+        double total = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out var id) && ReadProc(Path.Combine(folder, "stat")) is { } stat)
+            {
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": index 0 is field 3
+                if (id == pid || fields[1] == pid.Value.ToString(CultureInfo.InvariantCulture))
+                {
+                    total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+                }
+            }
+        }
+
+        return total;
     }
 
     private static int RealCores() => ReadProc("/proc/cpuinfo")?.Split('\n').Count(l => l.StartsWith("processor", StringComparison.Ordinal)) ?? Environment.ProcessorCount;

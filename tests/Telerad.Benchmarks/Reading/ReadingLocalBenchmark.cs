@@ -18,7 +18,7 @@ using Telerad.Workflow;
 namespace Telerad.Benchmarks.Reading;
 
 /// <summary>
-/// `reading-local [STUDIES] [RATE] [--warmup N]`: the persistent local engine as `telerad demo` runs it (a
+/// `reading-local [STUDIES] [RATE] [--warmup N] [--requests] [--phases] [--keep]`: the persistent local engine as `telerad demo` runs it (a
 /// <see cref="LocalRuntime"/>: its own Azurite, DTFx on the Azure Storage backend, the API) with STUDIES (default 300)
 /// study summaries in deid/, reading started through <see cref="ReadingStarter"/> (what StartReadingV1 does after
 /// assembly: summary, configuration, worklist row, ReadStudyV1) at RATE studies per second (default 10), each start
@@ -51,6 +51,13 @@ internal static class ReadingLocalBenchmark
         };
         Directory.CreateDirectory(options.DataDirectory);
         SeedReadingConfiguration(options, readers: 10);
+        var check = await ReadingConfigurationLoader.TryLoadAsync(new FolderReadingConfigurationStore(options.EffectiveReadingConfigFolder));
+        if (check.Configuration is null)
+        {
+            Console.Error.WriteLine("the benchmark's reading configuration does not load: " + string.Join("; ", check.Errors));
+            return 2;
+        }
+
         try
         {
             var startup = Stopwatch.StartNew();
@@ -64,17 +71,45 @@ internal static class ReadingLocalBenchmark
                 Console.WriteLine(FormattableString.Invariant($"warm-up: {warmup} studies at {rate:0.#}/s"));
             }
 
+            using var requests = args.Contains("--requests")
+                ? new StorageRequestCounter(new Dictionary<int, string> { [ports[0]] = "blob", [ports[1]] = "queue", [ports[2]] = "table" })
+                : null;
+            requests?.Start();
             var load = MachineLoad.Start(runtime.AzuriteProcessId);
             var measured = await bench.OfferAsync(warmup, studies, rate);
             var machine = load.Stop();
+            var counts = requests?.Stop();
             measured.Print(studies, rate, machine);
+            if (args.Contains("--phases"))
+            {
+                Console.WriteLine("where the time went (History table of the task hub):");
+                await HistoryPhases.PrintAsync(
+                    runtime.Storage.CreateTableServiceClient().GetTableClient(options.TaskHub + "History"),
+                    measured.Started.Keys.Select(s => ReadStudy.InstanceId(Tenant, s)));
+            }
+
+            if (counts is not null)
+            {
+                Console.WriteLine(FormattableString.Invariant($"storage requests from this process: {counts.Values.Sum() / (double)studies:0.0} per study (the benchmark's own outbox polling included)"));
+                foreach (var (kind, count) in counts.OrderByDescending(c => c.Value))
+                {
+                    Console.WriteLine(FormattableString.Invariant($"  {count / (double)studies,6:0.00}  {kind}"));
+                }
+            }
             return measured.Failed == 0 ? 0 : 1;
         }
         finally
         {
             try
             {
-                Directory.Delete(folder, recursive: true);
+                if (args.Contains("--keep"))
+                {
+                    Console.WriteLine("kept " + folder);
+                }
+                else
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
             catch (IOException)
             {
@@ -91,6 +126,7 @@ internal static class ReadingLocalBenchmark
         {
             id = $"rad-bench-{i:00}",
             displayName = $"Benchmark reader {i}",
+            localId = $"BENCH-{i:00}",
             subspecialties = new[] { "neuro", "general", "chest" },
             licensedJurisdictions = new[] { "US-NY" },
             credentialedFacilities = new[] { "demo-hospital" },
@@ -210,12 +246,19 @@ internal static class ReadingLocalBenchmark
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {NotificationTopics.Radiologists} and Kind eq {NotificationKinds.AssignmentOffered} and Sent eq true");
             while (found.Count < wanted.Count && clock.Elapsed < timeout)
             {
-                await foreach (var row in _outbox.QueryAsync<TableEntity>(filter, select: ["StudyKey", "CreatedUtc", "Timestamp"]))
+                try
                 {
-                    if (row.GetString("StudyKey") is { } study && wanted.Contains(study) && row.GetDateTimeOffset("CreatedUtc") is { } created && row.Timestamp is { } queued)
+                    await foreach (var row in _outbox.QueryAsync<TableEntity>(filter, select: ["StudyKey", "CreatedUtc", "Timestamp"]))
                     {
-                        found[study] = (created, queued);
+                        if (row.GetString("StudyKey") is { } study && wanted.Contains(study) && row.GetDateTimeOffset("CreatedUtc") is { } created && row.Timestamp is { } queued)
+                        {
+                            found[study] = (created, queued);
+                        }
                     }
+                }
+                catch (global::Azure.RequestFailedException e) when (e.Status == 404)
+                {
+                    // The publisher creates the outbox with its first notification.
                 }
 
                 if (found.Count < wanted.Count)
