@@ -16,7 +16,7 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
     public string Describe(int studies)
     {
         var slots = Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is { } n ? $"DOTNET_PROCESSOR_COUNT={n}, " : string.Empty;
-        var helper = HelperCpuMilliseconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"; Azurite used {HelperCpuMilliseconds / 1000:0.0} s CPU ({HelperCpuMilliseconds / studies:0.00} ms per study)") : string.Empty;
+        var helper = HelperCpuMilliseconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"; Azurite used {HelperCpuMilliseconds / 1000:0.0} s CPU ({HelperCpuMilliseconds / 10 / WallSeconds:0}% of one core, {HelperCpuMilliseconds / studies:0.00} ms per study)") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
             $"machine: {Environment.ProcessorCount} cores as .NET sees them ({slots}{RealCores()} real), load average {LoadBefore:0.00} before, {LoadAfter:0.00} after; " +
             $"this process used {CpuMilliseconds / 1000:0.0} s CPU in {WallSeconds:0.0} s ({CpuMilliseconds / 10 / WallSeconds:0}% of one core, {CpuMilliseconds / studies:0.00} ms per study){helper}");

@@ -18,7 +18,7 @@ using Telerad.Workflow;
 namespace Telerad.Benchmarks.Reading;
 
 /// <summary>
-/// `reading-local [STUDIES] [RATE] [--warmup N] [--requests] [--phases] [--keep]`: the persistent local engine as `telerad demo` runs it (a
+/// `reading-local [STUDIES] [RATE] [--warmup N] [--activity-concurrency N] [--storage CONNECTION] [--requests] [--phases] [--keep]`: the persistent local engine as `telerad demo` runs it (a
 /// <see cref="LocalRuntime"/>: its own Azurite, DTFx on the Azure Storage backend, the API) with STUDIES (default 300)
 /// study summaries in deid/, reading started through <see cref="ReadingStarter"/> (what StartReadingV1 does after
 /// assembly: summary, configuration, worklist row, ReadStudyV1) at RATE studies per second (default 10), each start
@@ -36,6 +36,7 @@ internal static class ReadingLocalBenchmark
         var studies = positional.Count > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 300;
         var rate = positional.Count > 1 ? double.Parse(positional[1], CultureInfo.InvariantCulture) : 10;
         var warmup = Option(args, "--warmup") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 10;
+        var activityConcurrency = Option(args, "--activity-concurrency") is { } a ? int.Parse(a, CultureInfo.InvariantCulture) : new LocalOptions().ActivityConcurrency;
         var folder = Path.Combine(Path.GetTempPath(), "telerad-reading-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var ports = FreePorts(3);
         var options = new LocalOptions
@@ -48,6 +49,8 @@ internal static class ReadingLocalBenchmark
             Urls = "http://127.0.0.1:0",
             KeyFile = Path.Combine(folder, "keys.json"),
             LogLevel = LogLevel.Warning,
+            ActivityConcurrency = activityConcurrency,
+            StorageConnectionString = Option(args, "--storage"), // a running Azurite (say, one with --inMemoryPersistence)
         };
         Directory.CreateDirectory(options.DataDirectory);
         SeedReadingConfiguration(options, readers: 10);
@@ -62,7 +65,7 @@ internal static class ReadingLocalBenchmark
         {
             var startup = Stopwatch.StartNew();
             await using var runtime = await LocalRuntime.StartAsync(options, Console.Error, CancellationToken.None);
-            Console.WriteLine(FormattableString.Invariant($"Telerad.Local started in {startup.Elapsed.TotalSeconds:0.0} s (Azurite pid {runtime.AzuriteProcessId})"));
+            Console.WriteLine(FormattableString.Invariant($"Telerad.Local started in {startup.Elapsed.TotalSeconds:0.0} s (Azurite pid {runtime.AzuriteProcessId}), activity concurrency {activityConcurrency}"));
             var bench = new Run(runtime);
             await bench.SummariseAsync(warmup + studies);
             if (warmup > 0)
@@ -297,7 +300,7 @@ internal static class ReadingLocalBenchmark
             Console.WriteLine(FormattableString.Invariant(
                 $"  trend: p95 of the first tenth {new Latencies(both.Take(tenth).Select(s => (Offers[s].Created - Started[s].Called).TotalMilliseconds)).P95:0} ms, of the last tenth {new Latencies(both.TakeLast(tenth).Select(s => (Offers[s].Created - Started[s].Called).TotalMilliseconds)).P95:0} ms"));
             Console.WriteLine(machine.Describe(studies));
-            Console.WriteLine(FormattableString.Invariant($"RESULT engine=local studies={studies} rate={rate:0.#} p50={notified.P50:0} p95={notified.P95:0} max={notified.Max:0} queuedP95={queued.P95:0} starterP95={starter.P95:0} missing={missing} cpuMsPerStudy={machine.CpuMilliseconds / studies:0.00} load={machine.LoadBefore:0.00}/{machine.LoadAfter:0.00}"));
+            Console.WriteLine(FormattableString.Invariant($"RESULT engine=local studies={studies} rate={rate:0.#} p50={notified.P50:0} p95={notified.P95:0} max={notified.Max:0} queuedP95={queued.P95:0} starterP95={starter.P95:0} missing={missing} cpuMsPerStudy={machine.CpuMilliseconds / studies:0.00} azuriteCpuMsPerStudy={machine.HelperCpuMilliseconds / studies:0.00} load={machine.LoadBefore:0.00}/{machine.LoadAfter:0.00}"));
         }
     }
 }
