@@ -14,14 +14,15 @@ return args.Length == 0 ? Usage() : args[0] switch
     "combine" => Combine(args[1], args[2..]),
     "make-multiframe" => MakeMultiframe(args[1], long.Parse(args[2], CultureInfo.InvariantCulture)),
     "triage" => await Telerad.Benchmarks.TriageBenchmark.RunAsync(args[1..]),
-    "reading" => await Telerad.Benchmarks.ReadingBenchmark.RunAsync(args[1..]),
+    "reading" => await Telerad.Benchmarks.Reading.ReadingBenchmark.RunAsync(args[1..]),
+    "reading-local" => await Telerad.Benchmarks.Reading.ReadingLocalBenchmark.RunAsync(args[1..]),
     "fhir" => await Telerad.Benchmarks.FhirDeliveryBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Telerad.Benchmarks headers|headers-dump FILE... | stream IN OUT | make-multiframe OUT MEGABYTES | triage MODELS [SLICES] [RUNS] | reading [STUDIES] | fhir [REPORTS] [CONCURRENCY]");
+    Console.Error.WriteLine("usage: Telerad.Benchmarks headers|headers-dump FILE... | stream IN OUT | make-multiframe OUT MEGABYTES | triage MODELS [SLICES] [RUNS] | reading [STUDIES] [--engine test-host|dtfx] [--sidecar-logs] | reading-local [STUDIES] [RATE] | fhir [REPORTS] [CONCURRENCY]");
     return 2;
 }
 
