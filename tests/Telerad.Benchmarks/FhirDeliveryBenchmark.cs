@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
 using Telerad.Fhir;
 using Telerad.Fhir.Auth;

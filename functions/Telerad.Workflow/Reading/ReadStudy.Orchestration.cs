@@ -72,8 +72,11 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 DeadlineUtc = deadline,
                 WarningUtc = start + ((deadline - start) * _policy.WarningFraction),
             };
-            await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
-            await ProjectAsync(state, WorklistStatus.Unassigned);
+            // Independent writes, scheduled together: one orchestration step instead of two (each step costs the engine
+            // a History write and queue round trips, which is what bounds a storage-backed engine's throughput).
+            await Task.WhenAll(
+                AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}"),
+                ProjectAsync(state, WorklistStatus.Unassigned));
             if (input.Upgrade is not null)
             {
                 await CriticalResultHook.AiFlagAsync(context, input, Options); // never a result: at most a labelled heads-up
@@ -91,6 +94,8 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
             if (decision.RadiologistId is { } reader)
             {
                 state = state with { Phase = ReadingState.Offered, Reader = reader, Requested = null, Reminders = 0 };
+                // In order, not together: the API checks the row before it takes an accept, so the row must say Offered
+                // before the reader can have the link.
                 await ProjectAsync(state, WorklistStatus.Offered);
                 await NotifyAsync(state, NotificationKinds.AssignmentOffered, reader, $"a{state.Assignment}");
                 return state;

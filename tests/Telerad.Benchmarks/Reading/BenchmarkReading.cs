@@ -18,6 +18,7 @@ internal static class BenchmarkReading
         new NullAudit(),
         new NullStore(),
         worklist,
+        new DeliveryRetryPolicy(),
         TimeProvider.System);
 
     /// <summary>Hours-long timers: nothing fires during the run, so only the path to the offer is measured.</summary>

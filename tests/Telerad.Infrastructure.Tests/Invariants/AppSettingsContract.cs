@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Telerad.Fhir.Delivery;
 using Telerad.Functions;
 using Telerad.Ingestion;
 using Telerad.Notifications;
@@ -40,6 +41,7 @@ internal static partial class AppSettingsContract
         [FunctionSettings.StudyAssemblySection] = typeof(StudyAssemblyOptions),
         [FunctionSettings.TriageSection] = typeof(TriageOptions),
         [FunctionSettings.LinksSection] = typeof(StudyLinkOptions),
+        [FunctionSettings.FhirDeliverySection] = typeof(FhirDeliveryOptions),
     };
 
     /// <summary>Single keys the app reads.</summary>
@@ -129,6 +131,7 @@ internal static partial class AppSettingsContract
         Try(() => (configuration.GetSection(FunctionSettings.StudyAssemblySection).Get<StudyAssemblyOptions>() ?? new StudyAssemblyOptions()).Validate());
         Try(() => (configuration.GetSection(FunctionSettings.TriageSection).Get<TriageOptions>() ?? new TriageOptions()).Validate());
         Try(() => (configuration.GetSection(FunctionSettings.LinksSection).Get<StudyLinkOptions>() ?? new StudyLinkOptions()).Validate());
+        Try(() => (configuration.GetSection(FunctionSettings.FhirDeliverySection).Get<FhirDeliveryOptions>() ?? new FhirDeliveryOptions()).EnsureValid());
         Try(() =>
         {
             foreach (var tenant in configuration.GetSection(FunctionSettings.TenantsSection).Get<List<TenantSettings>>() ?? [])
