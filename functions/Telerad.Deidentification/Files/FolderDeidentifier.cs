@@ -77,7 +77,7 @@ public sealed class FolderDeidentifier(Deidentifier deidentifier, IReidentificat
             var syntax = file.TransferSyntax.IsEncapsulated ? file.TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
             var target = Path.Combine(output, name);
             var temporary = target + ".partial-" + Guid.NewGuid().ToString("N");
-            DicomWriter.WriteFile(temporary, result.Dataset!, syntax);
+            WriteNew(temporary, result.Dataset!, syntax);
             studies.TryAdd(result.StudyInstanceUid!, result.Reidentification!);
             lock (claimed)
             {
@@ -111,6 +111,28 @@ public sealed class FolderDeidentifier(Deidentifier deidentifier, IReidentificat
         {
             // e.g. text that cannot be encoded back in the instance's character set
             return Failed(relative, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes the instance to a file that must not exist yet (its name is unique): CreateNew needs no truncation,
+    /// and the stream is unbuffered because the writer buffers the header itself and copies pixel data from the
+    /// input file inside the kernel where it can. A file left half-written by a failure is deleted.
+    /// </summary>
+    private static void WriteNew(string path, DicomDataset dataset, DicomTransferSyntax syntax)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        try
+        {
+            using (stream)
+            {
+                DicomWriter.WriteFile(stream, dataset, syntax);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
         }
     }
 

@@ -48,14 +48,29 @@ public static class DicomWriter
         CheckPixelEncoding(dataset, syntax);
 
         var meta = BuildFileMeta(dataset, syntax, options, sourceFileMeta);
-        using (var head = new DicomOutput(output))
+        if (syntax.IsDeflated)
         {
-            head.WriteBytes(new byte[128]);
-            head.WriteBytes("DICM"u8);
-            WriteItems(head, meta, explicitVR: true, bigEndian: false, options);
+            using (var head = new DicomOutput(output))
+            {
+                WritePreambleAndMeta(head, meta, options);
+            }
+
+            WriteDatasetBody(output, dataset, syntax, options);
+            return;
         }
 
-        WriteDatasetBody(output, dataset, syntax, options);
+        // One buffer for the meta and the data set: the whole header reaches the file in one write (before any
+        // large value is copied), the same bytes as writing them one after the other.
+        using var all = new DicomOutput(output);
+        WritePreambleAndMeta(all, meta, options);
+        WriteItems(all, dataset, syntax.IsExplicitVR, syntax.IsBigEndian, options);
+    }
+
+    private static void WritePreambleAndMeta(DicomOutput output, DicomDataset meta, DicomWriteOptions options)
+    {
+        output.WriteZeros(128); // the preamble is zeroed: nothing of the input's preamble is carried over
+        output.WriteBytes("DICM"u8);
+        WriteItems(output, meta, explicitVR: true, bigEndian: false, options);
     }
 
     public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
