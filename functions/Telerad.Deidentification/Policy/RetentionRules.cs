@@ -7,7 +7,7 @@ namespace Telerad.Deidentification;
 /// <summary>
 /// What happens to a public attribute that PS3.15 Table E.1-1 does not list. Allow-list thinking: it is
 /// kept only if its VR cannot carry free text (numbers, codes, binary, AT) or it is on the reviewed
-/// keep-list (Policy/keep-list.csv, each entry with its reason); every other text, date and time
+/// keep-list (Policy/keep-list.csv: tag, keyword and the reason for each entry); every other text, date and time
 /// attribute is removed. Sequences are kept and their items cleaned. UIDs that name a class (SOP class,
 /// transfer syntax) or a standard-defined value are kept; any other UID is replaced like a U action.
 /// </summary>
@@ -85,11 +85,15 @@ internal static class RetentionRules
         var tags = new HashSet<DicomTag>();
         foreach (var row in CsvTable.Parse(reader.ReadToEnd()))
         {
-            if (!DicomDictionary.TryGetTag(row["keyword"], out var tag))
+            // The tag is written beside the keyword, so de-identifying does not have to load the whole data
+            // dictionary to look keywords up; a test checks that every keyword and tag agree with the dictionary.
+            var (value, mask) = ConfidentialityProfileTable.ParsePattern(row["tag"]);
+            if (mask != 0xFFFFFFFFu)
             {
-                throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which is not a dictionary keyword.");
+                throw new InvalidDataException($"keep-list.csv lists '{row["tag"]}' for '{row["keyword"]}'; it must be one tag, not a pattern.");
             }
 
+            var tag = new DicomTag(value);
             if (ConfidentialityProfileTable.Standard.Find(tag) is not null)
             {
                 throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which Table E.1-1 already decides.");

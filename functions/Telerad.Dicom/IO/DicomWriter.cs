@@ -100,24 +100,25 @@ public static class DicomWriter
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomWriteOptions.Default;
+        // VRs are given (PS3.10 Table 7.1-1), so writing a file does not need the data dictionary.
         var meta = new DicomDataset();
         meta.Set(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
         // Type 1 in the meta, but a data set without SOP UIDs (already invalid) gets none rather than empty ones.
         if ((NonEmpty(dataset.GetUid(DicomTags.SOPClassUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPClassUID))) is { } sopClass)
         {
-            meta.SetString(DicomTags.MediaStorageSOPClassUID, sopClass);
+            meta.SetString(DicomTags.MediaStorageSOPClassUID, sopClass, DicomVR.UI);
         }
 
         if ((NonEmpty(dataset.GetUid(DicomTags.SOPInstanceUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPInstanceUID))) is { } sopInstance)
         {
-            meta.SetString(DicomTags.MediaStorageSOPInstanceUID, sopInstance);
+            meta.SetString(DicomTags.MediaStorageSOPInstanceUID, sopInstance, DicomVR.UI);
         }
-        meta.SetString(DicomTags.TransferSyntaxUID, syntax.Uid);
-        meta.SetString(DicomTags.ImplementationClassUID, options.ImplementationClassUid);
-        meta.SetString(DicomTags.ImplementationVersionName, options.ImplementationVersionName);
+        meta.SetString(DicomTags.TransferSyntaxUID, syntax.Uid, DicomVR.UI);
+        meta.SetString(DicomTags.ImplementationClassUID, options.ImplementationClassUid, DicomVR.UI);
+        meta.SetString(DicomTags.ImplementationVersionName, options.ImplementationVersionName, DicomVR.SH);
         if (!string.IsNullOrEmpty(options.SourceApplicationEntityTitle))
         {
-            meta.SetString(DicomTags.SourceApplicationEntityTitle, options.SourceApplicationEntityTitle);
+            meta.SetString(DicomTags.SourceApplicationEntityTitle, options.SourceApplicationEntityTitle, DicomVR.AE);
         }
 
         long length = 0;
