@@ -39,7 +39,6 @@ internal static class DeidentifyCommand
 
     private static async Task<int> RunAsync(string input, string output, string profileName, string? keyFilePath, string tenant, string? reportPath, string? mapDirectory, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         DeidentificationProfile profile;
         try
         {
@@ -76,9 +75,12 @@ internal static class DeidentifyCommand
         {
             var runner = new FolderDeidentifier(new Deidentifier(profile, keys), store);
             DeidentificationReport result = null!;
-            if (Console.IsErrorRedirected)
+
+            // No terminal (scripts, CI, benchmarks): no progress bar, and plain summary lines without Spectre.Console,
+            // whose start-up costs more than de-identifying a few hundred files.
+            var console = Console.IsErrorRedirected ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            if (console is null)
             {
-                // No terminal to draw a progress bar on (scripts, CI): just run.
                 result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, null, cancellationToken);
             }
             else
@@ -99,10 +101,17 @@ internal static class DeidentifyCommand
                 await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(result, CliJsonContext.Default.DeidentificationReport), cancellationToken);
             }
 
-            console.MarkupLine($"{result.Deidentified} de-identified, [yellow]{result.Quarantined} quarantined[/], [{(result.Failed == 0 ? "green" : "red")}]{result.Failed} failed[/] ({result.Files.Count} inputs, profile {Markup.Escape(profile.Name)})");
-            foreach (var entry in result.Files.Where(f => f.Outcome != DeidentificationReportEntry.Deidentified).Take(20))
+            if (console is null)
             {
-                console.MarkupLine($"  {Markup.Escape(entry.Outcome)}: {Markup.Escape(entry.Input)}: {Markup.Escape(entry.QuarantineCode ?? string.Empty)} {Markup.Escape(entry.Message ?? string.Empty)}");
+                WritePlainSummary(Console.Error, result, profile);
+            }
+            else
+            {
+                console.MarkupLine($"{result.Deidentified} de-identified, [yellow]{result.Quarantined} quarantined[/], [{(result.Failed == 0 ? "green" : "red")}]{result.Failed} failed[/] ({result.Files.Count} inputs, profile {Markup.Escape(profile.Name)})");
+                foreach (var entry in NotDeidentified(result))
+                {
+                    console.MarkupLine($"  {Markup.Escape(entry.Outcome)}: {Markup.Escape(entry.Input)}: {Markup.Escape(entry.QuarantineCode ?? string.Empty)} {Markup.Escape(entry.Message ?? string.Empty)}");
+                }
             }
 
             return result.Failed == 0 ? 0 : 1;
@@ -115,6 +124,20 @@ internal static class DeidentifyCommand
         finally
         {
             audit?.Dispose();
+        }
+    }
+
+    /// <summary>The first inputs that were not de-identified, for the summary (the report lists them all).</summary>
+    private static IEnumerable<DeidentificationReportEntry> NotDeidentified(DeidentificationReport result) =>
+        result.Files.Where(f => f.Outcome != DeidentificationReportEntry.Deidentified).Take(20);
+
+    /// <summary>The summary as the terminal shows it, one line per entry (not wrapped), without colours.</summary>
+    private static void WritePlainSummary(TextWriter writer, DeidentificationReport result, DeidentificationProfile profile)
+    {
+        writer.WriteLine($"{result.Deidentified} de-identified, {result.Quarantined} quarantined, {result.Failed} failed ({result.Files.Count} inputs, profile {profile.Name})");
+        foreach (var entry in NotDeidentified(result))
+        {
+            writer.WriteLine($"  {entry.Outcome}: {entry.Input}: {entry.QuarantineCode} {entry.Message}");
         }
     }
 }
