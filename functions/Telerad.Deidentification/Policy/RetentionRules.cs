@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Reflection;
 using System.Text;
 
@@ -13,11 +12,11 @@ namespace Telerad.Deidentification;
 /// </summary>
 internal static class RetentionRules
 {
-    private static readonly Lazy<FrozenSet<DicomTag>> KeepList = new(LoadKeepList);
+    private static readonly Lazy<TagSet> KeepList = new(LoadKeepList);
 
     /// <summary>UID attributes whose values are classes or standard definitions, never instances.</summary>
-    private static readonly FrozenSet<DicomTag> ClassUids = new[]
-    {
+    private static readonly TagSet ClassUids = new(
+    [
         DicomTags.SOPClassUID,
         DicomTags.ReferencedSOPClassUID,
         DicomTags.MediaStorageSOPClassUID,
@@ -27,10 +26,10 @@ internal static class RetentionRules
         DicomTags.CodingSchemeUID,
         DicomTags.ContextUID,
         DicomTags.MappingResourceUID,
-    }.ToFrozenSet();
+    ]);
 
     /// <summary>Unlisted text that IODs require to be non-empty when present (Type 1C): SR content item values.</summary>
-    private static readonly FrozenSet<DicomTag> DummyWhenPresent = new[] { DicomTags.TextValue }.ToFrozenSet();
+    private static readonly TagSet DummyWhenPresent = new([DicomTags.TextValue]);
 
     public enum Disposition
     {
@@ -75,14 +74,14 @@ internal static class RetentionRules
         }
     }
 
-    public static IReadOnlyCollection<DicomTag> KeepListTags => KeepList.Value;
+    public static IEnumerable<DicomTag> KeepListTags => KeepList.Value.Tags;
 
-    private static FrozenSet<DicomTag> LoadKeepList()
+    private static TagSet LoadKeepList()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telerad.Deidentification.Policy.keep-list.csv")
             ?? throw new InvalidOperationException("The keep-list is missing from the build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var tags = new HashSet<DicomTag>();
+        var tags = new List<DicomTag>();
         foreach (var row in CsvTable.Parse(reader.ReadToEnd()))
         {
             // The tag is written beside the keyword, so de-identifying does not have to load the whole data
@@ -102,6 +101,6 @@ internal static class RetentionRules
             tags.Add(tag);
         }
 
-        return tags.ToFrozenSet();
+        return new TagSet(tags);
     }
 }
