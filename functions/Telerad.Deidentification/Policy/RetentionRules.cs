@@ -81,9 +81,11 @@ internal static class RetentionRules
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telerad.Deidentification.Policy.keep-list.csv")
             ?? throw new InvalidOperationException("The keep-list is missing from the build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var tags = new List<DicomTag>();
-        foreach (var row in CsvTable.Parse(reader.ReadToEnd()))
+        var rows = CsvTable.Parse(reader.ReadToEnd());
+        var tags = new DicomTag[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             // The tag is written beside the keyword, so de-identifying does not have to load the whole data
             // dictionary to look keywords up; a test checks that every keyword and tag agree with the dictionary.
             var (value, mask) = ConfidentialityProfileTable.ParsePattern(row["tag"]);
@@ -98,7 +100,7 @@ internal static class RetentionRules
                 throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which Table E.1-1 already decides.");
             }
 
-            tags.Add(tag);
+            tags[i] = tag;
         }
 
         return new TagSet(tags);

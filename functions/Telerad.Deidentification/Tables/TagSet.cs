@@ -10,17 +10,15 @@ internal sealed class TagSet
 {
     private readonly uint[] _sorted;
 
-    public TagSet(IEnumerable<DicomTag> tags)
+    public TagSet(params DicomTag[] tags)
     {
-        var values = new List<uint>();
-        foreach (var tag in tags)
+        _sorted = new uint[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
         {
-            values.Add(tag.Value);
+            _sorted[i] = tags[i].Value;
         }
 
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        _sorted = sorted;
+        Array.Sort(_sorted);
     }
 
     public int Count => _sorted.Length;
