@@ -39,7 +39,6 @@ internal static class DeidentifyCommand
 
     private static async Task<int> RunAsync(string input, string output, string profileName, string? keyFilePath, string tenant, string? reportPath, string? mapDirectory, CancellationToken cancellationToken)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         DeidentificationProfile profile;
         try
         {
@@ -75,34 +74,27 @@ internal static class DeidentifyCommand
         try
         {
             var runner = new FolderDeidentifier(new Deidentifier(profile, keys), store);
-            DeidentificationReport result = null!;
-            if (Console.IsErrorRedirected)
-            {
-                // No terminal to draw a progress bar on (scripts, CI): just run.
-                result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, null, cancellationToken);
-            }
-            else
-            {
-                await console.Progress().StartAsync(async context =>
-                {
-                    var task = context.AddTask("De-identifying", maxValue: 1);
-                    result = await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, new Progress<(int Done, int Total)>(p =>
-                    {
-                        task.MaxValue = p.Total;
-                        task.Value = p.Done;
-                    }), cancellationToken);
-                });
-            }
+
+            // No terminal (scripts, CI, benchmarks): no progress bar, and plain summary lines. Spectre.Console is used in
+            // the terminal-only methods alone, so a redirected run does not even load it: its start-up costs more than
+            // de-identifying a few hundred files.
+            var terminal = !Console.IsErrorRedirected;
+            var result = terminal
+                ? await RunWithProgressAsync(runner, input, output, tenant, keys.PseudonymKeyId, cancellationToken)
+                : await runner.RunAsync(input, output, tenant, keys.PseudonymKeyId, null, cancellationToken);
 
             if (reportPath is not null)
             {
                 await File.WriteAllTextAsync(reportPath, JsonSerializer.Serialize(result, CliJsonContext.Default.DeidentificationReport), cancellationToken);
             }
 
-            console.MarkupLine($"{result.Deidentified} de-identified, [yellow]{result.Quarantined} quarantined[/], [{(result.Failed == 0 ? "green" : "red")}]{result.Failed} failed[/] ({result.Files.Count} inputs, profile {Markup.Escape(profile.Name)})");
-            foreach (var entry in result.Files.Where(f => f.Outcome != DeidentificationReportEntry.Deidentified).Take(20))
+            if (terminal)
             {
-                console.MarkupLine($"  {Markup.Escape(entry.Outcome)}: {Markup.Escape(entry.Input)}: {Markup.Escape(entry.QuarantineCode ?? string.Empty)} {Markup.Escape(entry.Message ?? string.Empty)}");
+                WriteMarkupSummary(result, profile);
+            }
+            else
+            {
+                WritePlainSummary(Console.Error, result, profile);
             }
 
             return result.Failed == 0 ? 0 : 1;
@@ -115,6 +107,48 @@ internal static class DeidentifyCommand
         finally
         {
             audit?.Dispose();
+        }
+    }
+
+    private static IAnsiConsole StandardErrorConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    private static async Task<DeidentificationReport> RunWithProgressAsync(FolderDeidentifier runner, string input, string output, string tenant, string keyId, CancellationToken cancellationToken)
+    {
+        DeidentificationReport result = null!;
+        await StandardErrorConsole().Progress().StartAsync(async context =>
+        {
+            var task = context.AddTask("De-identifying", maxValue: 1);
+            result = await runner.RunAsync(input, output, tenant, keyId, new Progress<(int Done, int Total)>(p =>
+            {
+                task.MaxValue = p.Total;
+                task.Value = p.Done;
+            }), cancellationToken);
+        });
+        return result;
+    }
+
+    /// <summary>The summary on a terminal, in colour.</summary>
+    private static void WriteMarkupSummary(DeidentificationReport result, DeidentificationProfile profile)
+    {
+        var console = StandardErrorConsole();
+        console.MarkupLine($"{result.Deidentified} de-identified, [yellow]{result.Quarantined} quarantined[/], [{(result.Failed == 0 ? "green" : "red")}]{result.Failed} failed[/] ({result.Files.Count} inputs, profile {Markup.Escape(profile.Name)})");
+        foreach (var entry in NotDeidentified(result))
+        {
+            console.MarkupLine($"  {Markup.Escape(entry.Outcome)}: {Markup.Escape(entry.Input)}: {Markup.Escape(entry.QuarantineCode ?? string.Empty)} {Markup.Escape(entry.Message ?? string.Empty)}");
+        }
+    }
+
+    /// <summary>The first inputs that were not de-identified, for the summary (the report lists them all).</summary>
+    private static IEnumerable<DeidentificationReportEntry> NotDeidentified(DeidentificationReport result) =>
+        result.Files.Where(f => f.Outcome != DeidentificationReportEntry.Deidentified).Take(20);
+
+    /// <summary>The summary as a terminal shows it, one line per entry (not wrapped), without colours.</summary>
+    private static void WritePlainSummary(TextWriter writer, DeidentificationReport result, DeidentificationProfile profile)
+    {
+        writer.WriteLine($"{result.Deidentified} de-identified, {result.Quarantined} quarantined, {result.Failed} failed ({result.Files.Count} inputs, profile {profile.Name})");
+        foreach (var entry in NotDeidentified(result))
+        {
+            writer.WriteLine($"  {entry.Outcome}: {entry.Input}: {entry.QuarantineCode} {entry.Message}");
         }
     }
 }

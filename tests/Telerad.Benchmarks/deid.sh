@@ -5,6 +5,8 @@
 #
 # usage: tests/Telerad.Benchmarks/deid.sh [STUDY_DIR] [SYNTAX]   (SYNTAX: ele (default) or jpll)
 #   env: RUNS=5
+#        TELERAD_CLI=/path/telerad.dll  time that build (e.g. an earlier commit's publish) instead of publishing this
+#        checkout's CLI (ReadyToRun, as shipped)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STUDY=${1:-$ROOT/.work/bench/ct}
@@ -15,14 +17,17 @@ SCRATCH=$ROOT/.work/bench/deid
 mkdir -p "$SCRATCH"
 [ -d "$STUDY/$SYNTAX" ] || bash "${TELERAD_MAKE_CT:-$ROOT/../shared/tools/make-ct-study.sh}" "$STUDY" 300 512
 
-dotnet publish "$ROOT/functions/Telerad.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$SCRATCH/cli" -v quiet --nologo >/dev/null
+CLI=${TELERAD_CLI:-$SCRATCH/cli/telerad.dll}
+if [ -z "${TELERAD_CLI:-}" ]; then
+  dotnet publish "$ROOT/functions/Telerad.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$SCRATCH/cli" -v quiet --nologo >/dev/null
+fi
 SMALL=$SCRATCH/small-$SYNTAX
 rm -rf "$SMALL" && mkdir -p "$SMALL"
 cp $(ls "$STUDY/$SYNTAX"/*.dcm | sort | head -30) "$SMALL/"
 
 TOOLS="cp gdcmanon-basic dcmodify pydicom-deid"
-CMD="dotnet $SCRATCH/cli/telerad.dll deidentify --input {IN} --output {OUT} --key-file $SCRATCH/keys.json"
+CMD="dotnet $CLI deidentify --input {IN} --output {OUT} --key-file $SCRATCH/keys.json"
 for size in small full; do
   dir=$([ $size = small ] && echo "$SMALL" || echo "$STUDY/$SYNTAX")
   RUNS=$RUNS WARMUP=1 TOOLS="$TOOLS" EXTRA_NAME=telerad EXTRA_CMD="$CMD" bash "$ANCHORS" "$dir" "$SCRATCH/anchors-$size" > "$SCRATCH/$size.txt"

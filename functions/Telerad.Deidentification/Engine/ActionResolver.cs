@@ -47,11 +47,11 @@ internal static class ActionResolver
     /// <summary>The code that applies: an enabled option's override, else the Basic column.</summary>
     public static string EffectiveCode(ProfileRow row, DeidentificationProfile profile) => EffectiveCode(row.Basic, row.OptionCodes, profile);
 
-    public static string EffectiveCode(string basic, IReadOnlyDictionary<DeidentificationOption, string> optionCodes, DeidentificationProfile profile)
+    public static string EffectiveCode(string basic, OptionCodes optionCodes, DeidentificationProfile profile)
     {
         foreach (var option in Precedence)
         {
-            if (profile.Has(option) && optionCodes.TryGetValue(option, out var code))
+            if (profile.Has(option) && optionCodes.TryGet(option, out var code))
             {
                 return code;
             }

@@ -5,18 +5,18 @@ namespace Telerad.Deidentification;
 /// attributes it lists, <see cref="RetentionRules"/> for the rest (allow-list), Table E.3.10-1 for private
 /// elements. Items of kept sequences are rewritten the same way.
 /// </summary>
-internal sealed class DatasetRewriter(ConfidentialityProfileTable table, DeidAction[] actions, SafePrivateTable safePrivate, DeidentificationContext context)
+internal sealed class DatasetRewriter(ConfidentialityProfileTable table, DeidAction[] actions, DeidentificationContext context)
 {
     private static readonly DicomTag DataSetTrailingPadding = new(0xFFFCFFFCu);
 
     /// <summary>Always removed, whatever the options (PS3.15 E.1, and the rules the table alone does not carry).</summary>
-    private static readonly HashSet<DicomTag> AlwaysRemoved =
+    private static readonly TagSet AlwaysRemoved = new(
     [
         DicomTags.DigitalSignaturesSequence,
         DicomTags.OriginalAttributesSequence,
         DicomTags.IconImageSequence,
         DataSetTrailingPadding,
-    ];
+    ]);
 
     /// <summary>Curve groups 5000-501E and overlay groups 6000-601E go whole (Clean Graphics is not implemented).</summary>
     private static bool IsCurveOrOverlay(DicomTag tag) =>
@@ -187,7 +187,8 @@ internal sealed class DatasetRewriter(ConfidentialityProfileTable table, DeidAct
         }
 
         var creator = source.GetPrivateCreator(item.Tag);
-        if (creator is null || !safePrivate.IsSafe(item.Tag.Group, creator, (byte)item.Tag.Element))
+        // Table E.3.10-1 is loaded on first use: most instances have no private element the option could keep.
+        if (creator is null || !SafePrivateTable.Standard.IsSafe(item.Tag.Group, creator, (byte)item.Tag.Element))
         {
             context.Count("private-removed");
             return;

@@ -10,7 +10,6 @@ public sealed class Deidentifier
     private readonly DeidentificationProfile _profile;
     private readonly DeidentificationKeys _keys;
     private readonly ConfidentialityProfileTable _table = ConfidentialityProfileTable.Standard;
-    private readonly SafePrivateTable _safePrivate = SafePrivateTable.Standard;
     private readonly DeidAction[] _actions;
     private readonly KeyedMapper _mapper;
     private readonly Marks _marks;
@@ -23,7 +22,12 @@ public sealed class Deidentifier
         _profile = profile;
         _keys = keys;
         // The action of every table row under this profile, decided once.
-        _actions = [.. _table.Rows.Select(row => ActionResolver.ToAction(ActionResolver.EffectiveCode(row, profile)))];
+        _actions = new DeidAction[_table.Rows.Count];
+        foreach (var row in _table.Rows)
+        {
+            _actions[row.Index] = ActionResolver.ToAction(ActionResolver.EffectiveCode(row, profile));
+        }
+
         _mapper = new KeyedMapper(keys.PseudonymKey);
         _marks = new Marks(profile);
     }
@@ -77,7 +81,7 @@ public sealed class Deidentifier
             mapper.PatientPseudonym(issuer, patientKey));
 
         var output = new DicomDataset();
-        new DatasetRewriter(_table, _actions, _safePrivate, context).Rewrite(dataset, output, depth: 0);
+        new DatasetRewriter(_table, _actions, context).Rewrite(dataset, output, depth: 0);
         if (blanked is not null && output[DicomTags.PixelData] is DicomElement pixels)
         {
             output.Set(new DicomElement(DicomTags.PixelData, pixels.VR, blanked));

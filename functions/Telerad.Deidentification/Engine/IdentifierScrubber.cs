@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace Telerad.Deidentification;
@@ -12,8 +11,8 @@ namespace Telerad.Deidentification;
 /// </summary>
 internal sealed class IdentifierScrubber
 {
-    private static readonly FrozenSet<DicomTag> IdentifierTags = new DicomTag[]
-    {
+    private static readonly TagSet IdentifierTags = new(
+    [
         DicomTags.PatientID, DicomTags.IssuerOfPatientID, DicomTags.AccessionNumber, DicomTags.StudyID, DicomTags.MedicalRecordLocator,
         DicomTags.OtherPatientIDs, DicomTags.InstitutionName, DicomTags.InstitutionAddress, DicomTags.InstitutionalDepartmentName,
         DicomTags.StationName, DicomTags.DeviceSerialNumber, DicomTags.PatientAddress, DicomTags.PatientTelephoneNumbers,
@@ -25,7 +24,7 @@ internal sealed class IdentifierScrubber
         DicomTags.ReferringPhysicianAddress, DicomTags.ReferringPhysicianTelephoneNumbers, DicomTags.PersonAddress, DicomTags.PersonTelephoneNumbers,
         DicomTags.InstitutionalDepartmentName, DicomTags.DetectorID, DicomTags.GantryID, DicomTags.PerformedLocation, DicomTags.ScheduledStudyLocation,
         DicomTags.CurrentPatientLocation, DicomTags.PatientInstitutionResidence,
-    }.ToFrozenSet();
+    ]);
 
     /// <summary>Words of addresses and institution names that are too common to scrub wherever they appear.</summary>
     private static readonly HashSet<string> CommonWords = new(StringComparer.OrdinalIgnoreCase)
@@ -36,7 +35,7 @@ internal sealed class IdentifierScrubber
         "patient", "unknown", "none", "other",
     };
 
-    /// <summary>What to look for, longest first; whole-word entries must not touch a letter or digit on either side.</summary>
+    /// <summary>What to look for; whole-word entries must not touch a letter or digit on either side.</summary>
     private readonly (string Text, bool WholeWord)[] _targets;
 
     private IdentifierScrubber((string Text, bool WholeWord)[] targets)
@@ -54,11 +53,30 @@ internal sealed class IdentifierScrubber
         var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var literals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         Collect(dataset, words, literals);
-        var targets = literals.Where(l => l.Length >= 2).Select(l => (l, false))
-            .Concat(words.Select(w => (w, true)))
-            .OrderByDescending(t => t.Item1.Length)
-            .ThenBy(t => t.Item1, StringComparer.Ordinal)
-            .ToArray();
+
+        // No particular order: every target is matched against the original text (see Scrub), so the result is
+        // the same whatever the order. Plain loops: this runs for every instance.
+        var count = words.Count;
+        foreach (var literal in literals)
+        {
+            count += literal.Length >= 2 ? 1 : 0;
+        }
+
+        var targets = new (string Text, bool WholeWord)[count];
+        var next = 0;
+        foreach (var literal in literals)
+        {
+            if (literal.Length >= 2)
+            {
+                targets[next++] = (literal, false);
+            }
+        }
+
+        foreach (var word in words)
+        {
+            targets[next++] = (word, true);
+        }
+
         return new IdentifierScrubber(targets);
     }
 

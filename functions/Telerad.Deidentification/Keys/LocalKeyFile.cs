@@ -117,18 +117,22 @@ public sealed class LocalKeyFile : IDeidentificationKeyProvider
         try
         {
             // Editors may add a UTF-8 byte order mark; the JSON reader does not accept one.
-            var json = bytes.AsSpan();
-            if (json.StartsWith("\uFEFF"u8))
+            var json = bytes.AsMemory();
+            if (json.Span.StartsWith("\uFEFF"u8))
             {
                 json = json[3..];
             }
 
-            document = JsonSerializer.Deserialize(json, LocalKeyFileJsonContext.Default.LocalKeyFileDocument);
+            document = LocalKeyFileDocument.Read(json);
         }
         catch (JsonException e)
         {
             // The parser's own message can quote bytes of the file (key material): report the position only.
             throw Corrupt($"it is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt($"it is not valid JSON for a key file ({e.Message})");
         }
         finally
         {

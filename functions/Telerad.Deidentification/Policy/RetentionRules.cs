@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Reflection;
 using System.Text;
 
@@ -7,17 +6,17 @@ namespace Telerad.Deidentification;
 /// <summary>
 /// What happens to a public attribute that PS3.15 Table E.1-1 does not list. Allow-list thinking: it is
 /// kept only if its VR cannot carry free text (numbers, codes, binary, AT) or it is on the reviewed
-/// keep-list (Policy/keep-list.csv, each entry with its reason); every other text, date and time
+/// keep-list (Policy/keep-list.csv: tag, keyword and the reason for each entry); every other text, date and time
 /// attribute is removed. Sequences are kept and their items cleaned. UIDs that name a class (SOP class,
 /// transfer syntax) or a standard-defined value are kept; any other UID is replaced like a U action.
 /// </summary>
 internal static class RetentionRules
 {
-    private static readonly Lazy<FrozenSet<DicomTag>> KeepList = new(LoadKeepList);
+    private static readonly Lazy<TagSet> KeepList = new(LoadKeepList);
 
     /// <summary>UID attributes whose values are classes or standard definitions, never instances.</summary>
-    private static readonly FrozenSet<DicomTag> ClassUids = new[]
-    {
+    private static readonly TagSet ClassUids = new(
+    [
         DicomTags.SOPClassUID,
         DicomTags.ReferencedSOPClassUID,
         DicomTags.MediaStorageSOPClassUID,
@@ -27,10 +26,10 @@ internal static class RetentionRules
         DicomTags.CodingSchemeUID,
         DicomTags.ContextUID,
         DicomTags.MappingResourceUID,
-    }.ToFrozenSet();
+    ]);
 
     /// <summary>Unlisted text that IODs require to be non-empty when present (Type 1C): SR content item values.</summary>
-    private static readonly FrozenSet<DicomTag> DummyWhenPresent = new[] { DicomTags.TextValue }.ToFrozenSet();
+    private static readonly TagSet DummyWhenPresent = new([DicomTags.TextValue]);
 
     public enum Disposition
     {
@@ -75,29 +74,35 @@ internal static class RetentionRules
         }
     }
 
-    public static IReadOnlyCollection<DicomTag> KeepListTags => KeepList.Value;
+    public static IEnumerable<DicomTag> KeepListTags => KeepList.Value.Tags;
 
-    private static FrozenSet<DicomTag> LoadKeepList()
+    private static TagSet LoadKeepList()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telerad.Deidentification.Policy.keep-list.csv")
             ?? throw new InvalidOperationException("The keep-list is missing from the build.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var tags = new HashSet<DicomTag>();
-        foreach (var row in CsvTable.Parse(reader.ReadToEnd()))
+        var rows = CsvTable.Parse(reader.ReadToEnd());
+        var tags = new DicomTag[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            if (!DicomDictionary.TryGetTag(row["keyword"], out var tag))
+            var row = rows[i];
+            // The tag is written beside the keyword, so de-identifying does not have to load the whole data
+            // dictionary to look keywords up; a test checks that every keyword and tag agree with the dictionary.
+            var (value, mask) = ConfidentialityProfileTable.ParsePattern(row["tag"]);
+            if (mask != 0xFFFFFFFFu)
             {
-                throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which is not a dictionary keyword.");
+                throw new InvalidDataException($"keep-list.csv lists '{row["tag"]}' for '{row["keyword"]}'; it must be one tag, not a pattern.");
             }
 
+            var tag = new DicomTag(value);
             if (ConfidentialityProfileTable.Standard.Find(tag) is not null)
             {
                 throw new InvalidDataException($"keep-list.csv names '{row["keyword"]}', which Table E.1-1 already decides.");
             }
 
-            tags.Add(tag);
+            tags[i] = tag;
         }
 
-        return tags.ToFrozenSet();
+        return new TagSet(tags);
     }
 }

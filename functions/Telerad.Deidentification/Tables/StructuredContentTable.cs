@@ -1,7 +1,7 @@
 namespace Telerad.Deidentification;
 
 /// <summary>One row of PS3.15 Table E.3.4-1: a concept name (code, scheme, value type) and its actions.</summary>
-internal sealed record StructuredContentRow(string CodeValue, string CodingScheme, string ValueType, string Basic, IReadOnlyDictionary<DeidentificationOption, string> OptionCodes);
+internal sealed record StructuredContentRow(string CodeValue, string CodingScheme, string ValueType, string Basic, OptionCodes OptionCodes);
 
 /// <summary>
 /// PS3.15 Table E.3.4-1 (Clean Structured Content option): SR content items are judged by their concept
@@ -19,9 +19,7 @@ internal sealed class StructuredContentTable
     {
         foreach (var row in rows)
         {
-            var options = ConfidentialityProfileTable.Columns
-                .Where(c => row.TryGetValue(c.Key, out var code) && code.Length > 0)
-                .ToDictionary(c => c.Value, c => row[c.Key]);
+            var options = OptionCodes.FromRow(row);
             var entry = new StructuredContentRow(row["code_value"], row["coding_scheme"], row["value_type"], row["basic"], options);
             _rows[(entry.CodeValue, entry.CodingScheme, entry.ValueType)] = entry;
         }

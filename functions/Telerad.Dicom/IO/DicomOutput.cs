@@ -1,11 +1,21 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Telerad.Dicom;
 
-/// <summary>A buffered writer of DICOM binary primitives in either byte order.</summary>
+/// <summary>
+/// A buffered writer of DICOM binary primitives in either byte order. Its buffer is rented from the shared
+/// array pool and returned on <see cref="Dispose"/>, so writing many files does not allocate a fresh buffer
+/// (and touch fresh memory) for each one.
+/// </summary>
 internal sealed class DicomOutput(Stream stream) : IDisposable
 {
-    private readonly byte[] _buffer = new byte[64 * 1024];
+    private const int BufferSize = 64 * 1024;
+
+    /// <summary>Values that cannot be copied in the kernel are copied through user memory in chunks of this size.</summary>
+    private const int CopyChunkSize = 1 << 20;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _count;
 
     public long BytesWritten { get; private set; }
@@ -45,6 +55,23 @@ internal sealed class DicomOutput(Stream stream) : IDisposable
         Reserve(1);
         _buffer[_count] = value;
         Advance(1);
+    }
+
+    /// <summary>Writes <paramref name="count"/> zero bytes (a preamble, padding).</summary>
+    public void WriteZeros(int count)
+    {
+        while (count > 0)
+        {
+            if (_count == _buffer.Length)
+            {
+                Flush();
+            }
+
+            var take = Math.Min(count, _buffer.Length - _count);
+            _buffer.AsSpan(_count, take).Clear();
+            Advance(take);
+            count -= take;
+        }
     }
 
     public void WriteBytes(ReadOnlySpan<byte> bytes)
@@ -110,20 +137,27 @@ internal sealed class DicomOutput(Stream stream) : IDisposable
         }
 
         using var source = value.OpenRead();
-        var chunk = new byte[Math.Min(value.Length, 1 << 20)];
-        long left = value.Length;
-        while (left > 0)
+        var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(value.Length, CopyChunkSize));
+        try
         {
-            var want = (int)Math.Min(chunk.Length, left);
-            source.ReadExactly(chunk, 0, want);
-            if (swapUnit > 1)
+            long left = value.Length;
+            while (left > 0)
             {
-                ByteSwap.InPlace(chunk.AsSpan(0, want), swapUnit);
-            }
+                var want = (int)Math.Min(chunk.Length, left);
+                source.ReadExactly(chunk, 0, want);
+                if (swapUnit > 1)
+                {
+                    ByteSwap.InPlace(chunk.AsSpan(0, want), swapUnit);
+                }
 
-            stream.Write(chunk, 0, want);
-            BytesWritten += want;
-            left -= want;
+                stream.Write(chunk, 0, want);
+                BytesWritten += want;
+                left -= want;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
@@ -136,7 +170,25 @@ internal sealed class DicomOutput(Stream stream) : IDisposable
         }
     }
 
-    public void Dispose() => Flush();
+    /// <summary>Writes what is buffered and returns the buffer to the pool; the output is not used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_buffer.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Flush();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _count = 0;
+        }
+    }
 
     private void Reserve(int count)
     {

@@ -48,14 +48,29 @@ public static class DicomWriter
         CheckPixelEncoding(dataset, syntax);
 
         var meta = BuildFileMeta(dataset, syntax, options, sourceFileMeta);
-        using (var head = new DicomOutput(output))
+        if (syntax.IsDeflated)
         {
-            head.WriteBytes(new byte[128]);
-            head.WriteBytes("DICM"u8);
-            WriteItems(head, meta, explicitVR: true, bigEndian: false, options);
+            using (var head = new DicomOutput(output))
+            {
+                WritePreambleAndMeta(head, meta, options);
+            }
+
+            WriteDatasetBody(output, dataset, syntax, options);
+            return;
         }
 
-        WriteDatasetBody(output, dataset, syntax, options);
+        // One buffer for the meta and the data set: the whole header reaches the file in one write (before any
+        // large value is copied), the same bytes as writing them one after the other.
+        using var all = new DicomOutput(output);
+        WritePreambleAndMeta(all, meta, options);
+        WriteItems(all, dataset, syntax.IsExplicitVR, syntax.IsBigEndian, options);
+    }
+
+    private static void WritePreambleAndMeta(DicomOutput output, DicomDataset meta, DicomWriteOptions options)
+    {
+        output.WriteZeros(128); // the preamble is zeroed: nothing of the input's preamble is carried over
+        output.WriteBytes("DICM"u8);
+        WriteItems(output, meta, explicitVR: true, bigEndian: false, options);
     }
 
     public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax syntax, DicomWriteOptions? options = null, DicomDataset? sourceFileMeta = null)
@@ -85,24 +100,25 @@ public static class DicomWriter
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
         options ??= DicomWriteOptions.Default;
+        // VRs are given (PS3.10 Table 7.1-1), so writing a file does not need the data dictionary.
         var meta = new DicomDataset();
         meta.Set(new DicomElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
         // Type 1 in the meta, but a data set without SOP UIDs (already invalid) gets none rather than empty ones.
         if ((NonEmpty(dataset.GetUid(DicomTags.SOPClassUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPClassUID))) is { } sopClass)
         {
-            meta.SetString(DicomTags.MediaStorageSOPClassUID, sopClass);
+            meta.SetString(DicomTags.MediaStorageSOPClassUID, sopClass, DicomVR.UI);
         }
 
         if ((NonEmpty(dataset.GetUid(DicomTags.SOPInstanceUID)) ?? NonEmpty(sourceFileMeta?.GetUid(DicomTags.MediaStorageSOPInstanceUID))) is { } sopInstance)
         {
-            meta.SetString(DicomTags.MediaStorageSOPInstanceUID, sopInstance);
+            meta.SetString(DicomTags.MediaStorageSOPInstanceUID, sopInstance, DicomVR.UI);
         }
-        meta.SetString(DicomTags.TransferSyntaxUID, syntax.Uid);
-        meta.SetString(DicomTags.ImplementationClassUID, options.ImplementationClassUid);
-        meta.SetString(DicomTags.ImplementationVersionName, options.ImplementationVersionName);
+        meta.SetString(DicomTags.TransferSyntaxUID, syntax.Uid, DicomVR.UI);
+        meta.SetString(DicomTags.ImplementationClassUID, options.ImplementationClassUid, DicomVR.UI);
+        meta.SetString(DicomTags.ImplementationVersionName, options.ImplementationVersionName, DicomVR.SH);
         if (!string.IsNullOrEmpty(options.SourceApplicationEntityTitle))
         {
-            meta.SetString(DicomTags.SourceApplicationEntityTitle, options.SourceApplicationEntityTitle);
+            meta.SetString(DicomTags.SourceApplicationEntityTitle, options.SourceApplicationEntityTitle, DicomVR.AE);
         }
 
         long length = 0;

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Telerad.Dicom.Tests;
 
 namespace Telerad.Deidentification.Tests.Reidentification;
@@ -145,6 +147,13 @@ public sealed class LocalKeyFileTests : IDisposable
         { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":{\"tenant-a\":{\"pseudonymKey\":\"" + Convert.ToBase64String(new byte[32]) + "\",\"mapEncryptionKey\":\"" + Convert.ToBase64String(new byte[16]) + "\"}}}", "\"mapEncryptionKey\" is not 32 bytes" },
         { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":{\"tenant-a\":{\"pseudonymKey\":\"" + Convert.ToBase64String(new byte[32]) + "\",\"mapEncryptionKey\":\"" + Convert.ToBase64String(new byte[32]) + "\"}}}", "must differ" },
         { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":{\"tenant-a\":null}}", "\"pseudonymKey\" is not 32 bytes" },
+        { "[\"SECRETSECRET\"]", "not valid JSON for a key file (the top level is not a JSON object)" },
+        { "{\"format\":\"telerad-deidentification-keys\",\"version\":\"1\",\"tenants\":{}}", "\"version\" is not an integer" },
+        { "{\"format\":\"telerad-deidentification-keys\",\"version\":1.5,\"tenants\":{}}", "\"version\" is not an integer" },
+        { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":[\"SECRETSECRET\"]}", "\"tenants\" is not a JSON object" },
+        { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":{\"tenant-a\":{\"pseudonymKey\":7,\"mapEncryptionKey\":\"AAAA\"}}}", "\"pseudonymKey\" is not a string" },
+        { "{\"format\":\"telerad-deidentification-keys\",\"version\":1,\"tenants\":{\"tenant-a\":{\"pseudonymKey\":\"SECRETSECRET\",\"created\":\"SECRETSECRET\"}}}", "\"created\" is not an ISO 8601 date" },
+        { "null", "not a telerad-deidentification-keys file" },
     };
 
     [Theory]
@@ -174,6 +183,25 @@ public sealed class LocalKeyFileTests : IDisposable
 
         Assert.Equal(keys.PseudonymKey, Convert.FromBase64String(tenant.GetProperty("pseudonymKey").GetString()!));
         Assert.Equal(keys.MapEncryptionKey, Convert.FromBase64String(tenant.GetProperty("mapEncryptionKey").GetString()!));
+    }
+
+    [Fact]
+    public void Adding_a_tenant_rewrites_the_others_unchanged_and_ignores_unknown_properties()
+    {
+        var a = new LocalKeyFile(KeyPath).GetKeys("tenant-a");
+        var created = JsonNode.Parse(File.ReadAllText(KeyPath))!["tenants"]!["tenant-a"]!["created"]!.GetValue<string>();
+        var withExtra = JsonNode.Parse(File.ReadAllText(KeyPath))!;
+        withExtra["comment"] = "written by hand";
+        withExtra["tenants"]!["tenant-a"]!["note"] = "also by hand";
+        File.WriteAllText(KeyPath, withExtra.ToJsonString());
+
+        new LocalKeyFile(KeyPath).GetKeys("tenant-b");
+
+        var tenantA = JsonNode.Parse(File.ReadAllText(KeyPath))!["tenants"]!["tenant-a"]!;
+        Assert.Equal(Convert.ToBase64String(a.PseudonymKey), tenantA["pseudonymKey"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String(a.MapEncryptionKey), tenantA["mapEncryptionKey"]!.GetValue<string>());
+        Assert.Equal(DateTimeOffset.Parse(created, CultureInfo.InvariantCulture), DateTimeOffset.Parse(tenantA["created"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        Assert.Equal(a.PseudonymKeyId, new LocalKeyFile(KeyPath).GetKeys("tenant-a").PseudonymKeyId);
     }
 
     [Fact]
