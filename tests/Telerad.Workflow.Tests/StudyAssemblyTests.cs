@@ -183,6 +183,37 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     public void A_quiet_timer_is_late_after_a_quarter_of_its_period_and_at_least_two_seconds(int quietSeconds, double latenessSeconds, bool late) =>
         Assert.Equal(late, StudyAssemblyOrchestrator.IsLate(TimeSpan.FromSeconds(latenessSeconds), TimeSpan.FromSeconds(quietSeconds)));
 
+    /// <summary>
+    /// A quiet period that ends with instances waiting de-identifies them but does not complete the study: only a quiet
+    /// period with nothing left to do does. So instances that arrive in a burst after an outage (their signals queued
+    /// while the host was down) belong to the study's run and are not flagged late (the kill -9 test's failure on CI).
+    /// </summary>
+    [Fact]
+    public async Task Instances_arriving_after_a_quiet_batch_but_before_completion_are_not_late()
+    {
+        var accepted = await IngestAsync(3);
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        foreach (var instance in accepted.Take(2))
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(3), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        // The first quiet period ends with two instances waiting: they are de-identified.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_store.Names.Count(n => n.Container == Containers.Deidentified && n.Name.EndsWith(".dcm", StringComparison.Ordinal)) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first batch was never de-identified");
+            await Task.Delay(50);
+        }
+
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(3), StudyEvent.Instance(accepted[2].SopKey, accepted[2].Version));
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(StudyAssembly.InstanceId("hospital-a", studyKey), getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var summary = completed.ReadOutputAs<StudySummary>()!;
+        Assert.Equal((3, 0), (summary.Instances, summary.LateInstances));
+        Assert.All(await _state.ListInstancesAsync("hospital-a", studyKey), r => Assert.False(r.Late, $"{r.SopKey} was flagged late"));
+    }
+
     [Fact]
     public async Task Without_a_manifest_the_quiet_period_completes_the_study_and_late_instances_are_flagged()
     {

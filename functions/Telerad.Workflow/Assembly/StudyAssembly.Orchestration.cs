@@ -102,9 +102,9 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 return await FinishAsync(context, input, done, expected);
             }
 
-            await context.CallActivityAsync<StudySummary>(
-                StudyAssembly.PublishSummaryActivityName, new PublishSummaryRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
-            context.ContinueAsNew(Carry(input, pending, done, expected, reported: true), preserveUnprocessedEvents: true);
+            // Not complete yet: the study is complete only after a quiet period with nothing left to do. Instances still
+            // arriving now (after an outage their signals come in a burst) belong to this run, not to a late one.
+            context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
             return null;
         }
     }
