@@ -120,7 +120,9 @@ public sealed class ReadingWorkflowTests : IAsyncLifetime
         var genuine = TokenOf(offer.Links[LinkActions.Accept]);
         var tokens = new LinkTokens(_keys, TimeProvider.System);
 
-        var forged = genuine[..^4] + (genuine[^4] == 'A' ? "BBBB" : "AAAA");
+        // One character inside the signature changed (not the last: its low bits are padding, and a changed padding bit
+        // makes the token malformed rather than forged).
+        var forged = genuine[..^10] + (genuine[^10] == 'A' ? 'B' : 'A') + genuine[^9..];
         var expired = tokens.Issue(new LinkClaims(Tenant, study, Neuro, LinkActions.Accept, DateTimeOffset.UtcNow.AddMinutes(-1)));
         var otherKey = new LinkTokens(LinkSigningKeys.Generate("k1"), TimeProvider.System).Issue(new LinkClaims(Tenant, study, Neuro, LinkActions.Accept, DateTimeOffset.UtcNow.AddHours(1)));
         var declineLink = TokenOf(offer.Links[LinkActions.Decline]);
