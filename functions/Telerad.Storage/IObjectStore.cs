@@ -21,6 +21,26 @@ public interface IObjectStore
     /// </summary>
     Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) => OpenReadAsync(reference, cancellationToken);
 
+    /// <summary>
+    /// A small object whole (a summary, a report, a configuration document), or null when it does not exist. A store that
+    /// can should do it in one request: these reads are on every study's path, and a properties request followed by an
+    /// opened stream costs three.
+    /// </summary>
+    async Task<byte[]?> TryReadAllBytesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var content = await OpenReadAsync(reference, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes an object from a stream (uploaded in blocks, not buffered whole).</summary>
     /// <exception cref="ObjectAlreadyExistsException">When <see cref="ObjectWriteOptions.IfNotExists"/> is set and it exists.</exception>
     Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default);

@@ -67,6 +67,29 @@ public sealed class BlobObjectStore : IObjectStore
     public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
         OpenReadAsync(reference, _options.ReadBufferSize, cancellationToken);
 
+    /// <summary>One GET (a 404 is the answer "none"), where properties then an opened stream would be three requests.</summary>
+    public async Task<byte[]?> TryReadAllBytesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(reference);
+        try
+        {
+            var response = await blob.DownloadContentAsync(cancellationToken);
+            return response.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw Failed("reading", reference, e);
+        }
+        catch (AggregateException e) when (IsRetriesExhausted(e))
+        {
+            throw Unreachable("reading", reference, e);
+        }
+    }
+
     public Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
         OpenReadAsync(reference, _options.HeaderReadBufferSize, cancellationToken);
 

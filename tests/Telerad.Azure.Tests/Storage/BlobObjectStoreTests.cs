@@ -143,6 +143,23 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_small_object_is_read_whole_in_one_request_and_a_missing_one_is_null()
+    {
+        var store = Store();
+        var reference = Ref("study/summary.json");
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, 3000)));
+        _log.Clear();
+
+        Assert.Equal(Pattern.Bytes(0, 3000), await store.ReadAllBytesIfExistsAsync(reference));
+        Assert.Single(_log.Entries); // one GET, no HEAD first
+
+        _log.Clear();
+        Assert.Null(await store.ReadAllBytesIfExistsAsync(Ref("study/none.json")));
+        Assert.Null(await store.ReadAllBytesIfExistsAsync(new ObjectRef("c" + Guid.NewGuid().ToString("N")[..12], "none.json"))); // no container either
+        Assert.Equal(2, _log.Entries.Count);
+    }
+
+    [Fact]
     public async Task If_not_exists_refuses_to_replace_and_exactly_one_of_two_racing_creates_wins()
     {
         var store = Store(new BlobObjectStoreOptions { SingleUploadLimit = 1024, BlockSize = 1024 });
