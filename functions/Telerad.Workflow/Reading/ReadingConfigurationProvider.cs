@@ -9,52 +9,29 @@ namespace Telerad.Workflow;
 /// (an operator's typo must not stop assignment) and logs the problem codes; with no good configuration ever loaded
 /// the load error is thrown, listing every problem.
 /// </summary>
-public sealed class ReadingConfigurationProvider(IReadingConfigurationStore store, TimeProvider clock, ILogger<ReadingConfigurationProvider> logger) : IDisposable
+public sealed class ReadingConfigurationProvider : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private ReadingConfiguration? _current;
-    private DateTimeOffset _loadedAt;
+    private readonly ReloadingDocument<ReadingConfiguration, ReadingConfigurationException> _document;
 
-    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromMinutes(1);
-
-    public async Task<ReadingConfiguration> GetAsync(CancellationToken cancellationToken = default)
+    public ReadingConfigurationProvider(IReadingConfigurationStore store, TimeProvider clock, ILogger<ReadingConfigurationProvider> logger)
     {
-        var current = _current;
-        if (current is not null && clock.GetUtcNow() - _loadedAt < ReloadInterval)
-        {
-            return current;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_current is { } fresh && clock.GetUtcNow() - _loadedAt < ReloadInterval)
+        _document = new(
+            async cancellationToken =>
             {
-                return fresh;
-            }
-
-            var result = await ReadingConfigurationLoader.TryLoadAsync(store, cancellationToken).ConfigureAwait(false);
-            if (result.Configuration is { } loaded)
-            {
-                (_current, _loadedAt) = (loaded, clock.GetUtcNow());
-                return loaded;
-            }
-
-            var codes = string.Join(", ", result.Errors.Select(e => $"{e.Document} {e.Path} {e.Code}").Take(10));
-            if (_current is { } lastGood)
-            {
-                ReadingLog.ConfigurationReloadFailed(logger, result.Errors.Count, codes);
-                _loadedAt = clock.GetUtcNow(); // try again after the interval, not on every call
-                return lastGood;
-            }
-
-            throw new ReadingConfigurationException(result.Errors);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+                var result = await ReadingConfigurationLoader.TryLoadAsync(store, cancellationToken).ConfigureAwait(false);
+                return result.Configuration ?? throw new ReadingConfigurationException(result.Errors);
+            },
+            e => ReadingLog.ConfigurationReloadFailed(logger, e.Errors.Count, string.Join(", ", e.Errors.Select(r => $"{r.Document} {r.Path} {r.Code}").Take(10))),
+            clock);
     }
+
+    public TimeSpan ReloadInterval
+    {
+        get => _document.ReloadInterval;
+        init => _document.ReloadInterval = value;
+    }
+
+    public Task<ReadingConfiguration> GetAsync(CancellationToken cancellationToken = default) => _document.GetAsync(cancellationToken);
 
     /// <summary>The configuration, or null when none has ever loaded (the API answers 503 then).</summary>
     public async Task<ReadingConfiguration?> TryGetAsync(CancellationToken cancellationToken = default)
@@ -69,5 +46,5 @@ public sealed class ReadingConfigurationProvider(IReadingConfigurationStore stor
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _document.Dispose();
 }
