@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
@@ -26,7 +24,9 @@ internal static class FhirDeliveryBenchmark
     {
         var reports = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
-        using var server = await TestFhirServer.StartAsync();
+        // The demo's EHR: tools/fhir-server on a free port, holding the patients MRN-0 ... MRN-39 the reports are about.
+        await using var server = await Telerad.Local.DemoFhirServer.StartAsync(Console.Out, CancellationToken.None);
+        await server.SeedAsync(Enumerable.Range(0, 40).Select(i => new Telerad.Local.EhrOrder($"MRN-{i}", null, string.Empty)), PatientSystem, "urn:unused", CancellationToken.None);
         using var http = new HttpClient();
         using var tokens = new AccessTokenProviders(http, new InMemorySecretStore(), TimeProvider.System);
         var sender = new CatalogFhirBundleSender(
@@ -39,7 +39,6 @@ internal static class FhirDeliveryBenchmark
         var validator = new FhirBundleValidator();
         validator.Errors(ReportBundleBuilder.Build(Report(0, "warm-up"))); // compiles the profiles (seconds, once per process)
         Console.WriteLine($"validator loaded and warmed up in {load.Elapsed.TotalSeconds:0.0} s");
-        await server.SeedPatientsAsync();
 
         // Warm-up of the whole path (JIT, connections).
         for (var i = 0; i < 20; i++)
@@ -142,77 +141,4 @@ internal static class FhirDeliveryBenchmark
         NumberOfInstances = 40,
         Ai = new AiTriageForDelivery("intracranial-hyperdensity", "1", [new AiFindingForDelivery("intracranial-hyperdensity", 0.998, 0.95, true)]),
     };
-
-    /// <summary>tools/fhir-server on a free port, stopped with this process.</summary>
-    private sealed class TestFhirServer : IDisposable
-    {
-        private readonly Process _process;
-        private readonly HttpClient _http = new();
-
-        private TestFhirServer(Process process, Uri fhirBase)
-        {
-            _process = process;
-            FhirBase = fhirBase;
-        }
-
-        public Uri FhirBase { get; }
-
-        public static async Task<TestFhirServer> StartAsync()
-        {
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "TeleradFunctions.sln")))
-            {
-                root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("run from the repository");
-            }
-
-            var info = new ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in new[] { Path.Combine(root, "tools", "fhir-server", "server.mjs"), "--port", "0", "--exit-with-stdin" })
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(info)!;
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("telerad-fhir-server ready", StringComparison.Ordinal))
-                {
-                    _ = process.StandardOutput.ReadToEndAsync();
-                    return new TestFhirServer(process, new Uri(line.Split(' ').First(p => p.StartsWith("fhir=", StringComparison.Ordinal))[5..]));
-                }
-            }
-
-            throw new InvalidOperationException("the FHIR server did not start (npm ci at the repository root?)");
-        }
-
-        /// <summary>The EHR's patients MRN-0 ... MRN-39 (each report's subject is one of them).</summary>
-        public async Task SeedPatientsAsync()
-        {
-            var entries = new JsonArray();
-            for (var i = 0; i < 40; i++)
-            {
-                entries.Add(new JsonObject
-                {
-                    ["fullUrl"] = $"urn:uuid:00000000-0000-4000-8000-{i:D12}",
-                    ["resource"] = new JsonObject { ["resourceType"] = "Patient", ["identifier"] = new JsonArray(new JsonObject { ["system"] = PatientSystem, ["value"] = $"MRN-{i}" }) },
-                    ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Patient" },
-                });
-            }
-
-            using var content = new StringContent(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries }.ToJsonString(), System.Text.Encoding.UTF8, "application/fhir+json");
-            using var response = await _http.PostAsync(FhirBase, content);
-            response.EnsureSuccessStatusCode();
-        }
-
-        public void Dispose()
-        {
-            _http.Dispose();
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(5000))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
-    }
 }

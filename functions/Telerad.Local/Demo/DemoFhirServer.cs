@@ -96,26 +96,35 @@ internal sealed class DemoFhirServer : IAsyncDisposable
     });
 
     /// <summary>What the hospital's EHR holds before any report: each sample's Patient and its imaging order (by accession).</summary>
-    public async Task SeedAsync(IEnumerable<SampleStudyDescriptor> samples, string patientSystem, string accessionSystem, CancellationToken cancellationToken)
+    public Task SeedAsync(IEnumerable<SampleStudyDescriptor> samples, string patientSystem, string accessionSystem, CancellationToken cancellationToken) =>
+        SeedAsync(samples.Select(s => new EhrOrder(s.PatientId, s.AccessionNumber, s.Description)), patientSystem, accessionSystem, cancellationToken);
+
+    /// <summary>Patients and, for those with an accession number, their imaging orders.</summary>
+    public async Task SeedAsync(IEnumerable<EhrOrder> orders, string patientSystem, string accessionSystem, CancellationToken cancellationToken)
     {
         var entries = new JsonArray();
         var index = 0;
-        foreach (var sample in samples)
+        foreach (var order in orders)
         {
             var patientUrn = $"urn:uuid:00000000-0000-4000-8000-{index++:D12}";
             entries.Add(Entry(patientUrn, "Patient", new JsonObject
             {
                 ["resourceType"] = "Patient",
-                ["identifier"] = new JsonArray(new JsonObject { ["system"] = patientSystem, ["value"] = sample.PatientId }),
+                ["identifier"] = new JsonArray(new JsonObject { ["system"] = patientSystem, ["value"] = order.PatientId }),
             }));
+            if (order.AccessionNumber is null)
+            {
+                continue;
+            }
+
             entries.Add(Entry($"urn:uuid:00000000-0000-4000-9000-{index:D12}", "ServiceRequest", new JsonObject
             {
                 ["resourceType"] = "ServiceRequest",
                 ["status"] = "active",
                 ["intent"] = "order",
-                ["identifier"] = new JsonArray(new JsonObject { ["system"] = accessionSystem, ["value"] = sample.AccessionNumber }),
+                ["identifier"] = new JsonArray(new JsonObject { ["system"] = accessionSystem, ["value"] = order.AccessionNumber }),
                 ["subject"] = new JsonObject { ["reference"] = patientUrn },
-                ["code"] = new JsonObject { ["text"] = sample.Description },
+                ["code"] = new JsonObject { ["text"] = order.OrderText },
             }));
         }
 
@@ -181,3 +190,6 @@ internal sealed class DemoFhirServer : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>What the EHR knows before a report: a patient by identifier and, optionally, the imaging order for them.</summary>
+internal sealed record EhrOrder(string PatientId, string? AccessionNumber, string OrderText);
