@@ -72,11 +72,10 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 DeadlineUtc = deadline,
                 WarningUtc = start + ((deadline - start) * _policy.WarningFraction),
             };
-            // Independent writes, scheduled together: one orchestration step instead of two (each step costs the engine
-            // a History write and queue round trips, which is what bounds a storage-backed engine's throughput).
-            await Task.WhenAll(
-                AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}"),
-                ProjectAsync(state, WorklistStatus.Unassigned));
+            // In order, not together (Task.WhenAll was tried: within noise on the benchmark, and the projection step
+            // audits reading.started, which must come first in the study's timeline).
+            await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
+            await ProjectAsync(state, WorklistStatus.Unassigned);
             if (input.Upgrade is not null)
             {
                 await CriticalResultHook.AiFlagAsync(context, input, Options); // never a result: at most a labelled heads-up
