@@ -191,19 +191,37 @@ public sealed class IngestInstanceHandler(
         var previous = await registry.FindInstanceAsync(tenant.Id, studyKey, sopKey, cancellationToken);
         if (previous is not null && previous.ContentSha256 == sha256)
         {
+            if (previous.ObjectName == incoming.Name)
+            {
+                // This very object was registered by a delivery that stopped before it recorded its outcome (a crash
+                // between the two writes): finish that acceptance, and signal the study, which may never have heard.
+                return await AcceptAsync(tenant.Id, name, incoming, properties.ETag, instance, previous, deidentifier, cancellationToken);
+            }
+
             await RecordAsync(tenant.Id, name, properties.ETag, LedgerEntry.Duplicate, sopKey, cancellationToken);
             await AuditAsync(tenant.Id, AuditActions.IngestionDuplicate, sopKey, cancellationToken);
-            return new IngestResult(LedgerEntry.Duplicate, name.ObjectId);
+
+            // A copy of an instance not yet de-identified: its study is told again, because the object that registered
+            // it may have stopped before signalling. Studies ignore a version they already have.
+            var pendingStudy = previous.IsDone ? null : new StudyInstanceRef(tenant.Id, studyKey, sopKey, previous.Version);
+            return new IngestResult(LedgerEntry.Duplicate, name.ObjectId, Study: pendingStudy);
         }
 
-        var version = (previous?.Version ?? 0) + 1;
-        await registry.SaveInstanceAsync(new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, version, name.ObjectId, incoming.Name), cancellationToken);
-        var outcome = version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
-        await RecordAsync(tenant.Id, name, properties.ETag, outcome, sopKey, cancellationToken, studyKey, version);
-        await AuditAsync(tenant.Id, version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, sopKey, cancellationToken);
+        // Registered first, recorded in the ledger second: a crash between the two is finished by the redelivery above.
+        var record = new InstanceRecord(tenant.Id, studyKey, sopKey, sha256, (previous?.Version ?? 0) + 1, name.ObjectId, incoming.Name);
+        await registry.SaveInstanceAsync(record, cancellationToken);
+        return await AcceptAsync(tenant.Id, name, incoming, properties.ETag, instance, record, deidentifier, cancellationToken);
+    }
+
+    private async Task<IngestResult> AcceptAsync(
+        string tenant, IncomingObjectName name, ObjectRef incoming, string etag, InspectedInstance instance, InstanceRecord record, Deidentifier deidentifier, CancellationToken cancellationToken)
+    {
+        var outcome = record.Version > 1 ? LedgerEntry.Versioned : LedgerEntry.Accepted;
+        await RecordAsync(tenant, name, etag, outcome, record.SopKey, cancellationToken, record.StudyKey, record.Version);
+        await AuditAsync(tenant, record.Version > 1 ? AuditActions.IngestionVersioned : AuditActions.IngestionAccepted, record.SopKey, cancellationToken);
         var accepted = new AcceptedInstance(
-            tenant.Id, name.UploadId, name.ObjectId, incoming, studyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), sopKey, sha256, version, instance.Modality);
-        return new IngestResult(outcome, name.ObjectId, Instance: accepted, Object: incoming, Study: new StudyInstanceRef(tenant.Id, studyKey, sopKey, version));
+            tenant, name.UploadId, name.ObjectId, incoming, record.StudyKey, deidentifier.PseudonymousUid(instance.SeriesInstanceUid), record.SopKey, record.ContentSha256, record.Version, instance.Modality);
+        return new IngestResult(outcome, name.ObjectId, Instance: accepted, Object: incoming, Study: new StudyInstanceRef(tenant, record.StudyKey, record.SopKey, record.Version));
     }
 
     /// <summary>A manifest must parse and name the tenant and upload whose prefix it sits under: a manifest claiming

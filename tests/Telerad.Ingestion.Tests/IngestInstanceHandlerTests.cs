@@ -79,6 +79,54 @@ public class IngestInstanceHandlerTests
         Assert.Contains(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionVersioned);
     }
 
+    [Fact]
+    public async Task A_delivery_that_stopped_between_registering_and_recording_is_finished_and_signalled_by_the_redelivery()
+    {
+        var reference = Upload("series1/0001.dcm", CtSlice());
+        var crashing = new IngestInstanceHandler(
+            _store, new StaticTenantDirectory([new TenantSettings { Id = "hospital-a" }]), tenant => new Deidentifier(DeidentificationProfile.Reading, _keys),
+            new LedgerThatFailsOnce(_state), _state, _state, new IngestionOptions(), TimeProvider.System);
+        await Assert.ThrowsAsync<IOException>(() => crashing.HandleAsync(reference));
+
+        // The registry has the instance, the ledger does not: without care the redelivery would call it a duplicate of
+        // itself, never signal the study, and the instance would only be found (as late) when the study completes.
+        var again = await Handler().HandleAsync(reference);
+        Assert.Equal(LedgerEntry.Accepted, again.Outcome);
+        Assert.False(again.Redelivered);
+        Assert.NotNull(again.Study);
+        Assert.Equal(1, again.Study.Version);
+        Assert.Single(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionAccepted);
+        Assert.DoesNotContain(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionDuplicate);
+    }
+
+    [Fact]
+    public async Task A_copy_of_an_instance_not_yet_deidentified_signals_its_study_and_a_copy_of_a_finished_one_does_not()
+    {
+        var bytes = CtSlice();
+        var first = await Handler().HandleAsync(Upload("a.dcm", bytes));
+        var copy = await Handler().HandleAsync(Upload("a.dcm", bytes, upload: "u2"));
+        Assert.Equal(LedgerEntry.Duplicate, copy.Outcome);
+        Assert.Equal(first.Study, copy.Study);
+
+        var instance = first.Instance!;
+        await _state.SaveResultAsync(instance.Tenant, instance.StudyKey, instance.SopKey, instance.Version, new DeidentifiedInstance(instance.Tenant, instance.StudyKey, instance.SeriesKey, instance.SopKey, DeidentifiedInstance.Deidentified, null, "CT", "HEAD", null, 1234, "x.dcm"), late: false);
+        var later = await Handler().HandleAsync(Upload("a.dcm", bytes, upload: "u3"));
+        Assert.Equal(LedgerEntry.Duplicate, later.Outcome);
+        Assert.Null(later.Study);
+    }
+
+    /// <summary>A ledger whose first write fails, as if the host stopped right after registering the instance.</summary>
+    private sealed class LedgerThatFailsOnce(IIngestionLedger inner) : IIngestionLedger
+    {
+        private int _failed;
+
+        public Task<LedgerEntry?> FindAsync(string tenant, string objectId, string etag, CancellationToken cancellationToken = default) =>
+            inner.FindAsync(tenant, objectId, etag, cancellationToken);
+
+        public Task RecordAsync(string tenant, LedgerEntry entry, CancellationToken cancellationToken = default) =>
+            Interlocked.Exchange(ref _failed, 1) == 0 ? throw new IOException("stopped") : inner.RecordAsync(tenant, entry, cancellationToken);
+    }
+
     public static TheoryData<string, string> BadInputs() => new()
     {
         { "notes.txt", RejectionCodes.NotDicom },

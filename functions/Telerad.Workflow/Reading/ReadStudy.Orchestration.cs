@@ -72,8 +72,7 @@ public sealed class ReadStudyOrchestrator : TaskOrchestrator<ReadStudyInput, Rea
                 DeadlineUtc = deadline,
                 WarningUtc = start + ((deadline - start) * _policy.WarningFraction),
             };
-            // In order, not together (Task.WhenAll was tried: within noise on the benchmark, and the projection step
-            // audits reading.started, which must come first in the study's timeline).
+            // In order, not together (Task.WhenAll was tried: within noise on the benchmark).
             await AuditAsync(state, "reading.priority", "system", $"{priority}:{reason}");
             await ProjectAsync(state, WorklistStatus.Unassigned);
             if (input.Upgrade is not null)

@@ -14,6 +14,8 @@ internal sealed class InMemoryAuditTrail : IAuditLog, IAuditQuery
         return Task.CompletedTask;
     }
 
+    /// <summary>Oldest first by the records' time, as the Table trail sorts (not by write order: StartReading writes
+    /// reading.started, stamped before it starts ReadStudy, after ReadStudy may already have written its first record).</summary>
     public Task<IReadOnlyList<AuditRecord>> ForTargetAsync(string tenantId, string targetId, int maxCount, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<AuditRecord>>([.. All.Where(r => r.TenantId == tenantId && r.TargetId == targetId).Take(maxCount)]);
+        Task.FromResult<IReadOnlyList<AuditRecord>>([.. All.Where(r => r.TenantId == tenantId && r.TargetId == targetId).OrderBy(r => r.Time).Take(maxCount)]);
 }
