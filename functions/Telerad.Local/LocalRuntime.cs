@@ -38,8 +38,8 @@ public sealed class LocalRuntime : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>The process id of the Azurite this runtime started, if it started one.</summary>
-    public int? AzuriteProcessId => _azurite?.ProcessId;
+    /// <summary>The process ids of the Azurite this runtime started (blob, queue, table), if it started one.</summary>
+    public IReadOnlyList<int> AzuriteProcessIds => _azurite?.ProcessIds ?? [];
 
     /// <summary>Starts everything; <paramref name="messages"/> gets one-off notes (an `npm ci` being run, say).</summary>
     public static async Task<LocalRuntime> StartAsync(LocalOptions options, TextWriter messages, CancellationToken cancellationToken)

@@ -14,7 +14,8 @@
 #   whole     pipeline, from the upload's start to every instance in deid/ (includes copying the study into Azurite)
 #   complete  pipeline, upload start to StudyAssembly Completed (after triage) with its summary
 #   upload    the upload alone (`telerad upload` into Azurite): a floor for anything that moves the study through Azurite
-# Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (node), against the bare run's (/usr/bin/time).
+# Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (its node processes, summed), against the bare run's
+# (/usr/bin/time).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -86,10 +87,14 @@ pipeline_run() {
   t2=$(ms)
   until [ "$(curl -sf -H "$HEADER" "$base/studies/$TENANT/$key" | json 'd["orchestration"]["status"] if d["summaryWrittenAt"] else ""')" = "Completed" ]; do sleep 0.1; done
   t3=$(ms)
-  local rss node_rss node
+  local rss node_rss=0 p
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-  node=$(pgrep -f -- "--location $data/azurite" | while read -r p; do [ "$(cat /proc/$p/comm)" = node ] && echo "$p"; done | head -1)
-  node_rss=$( [ -n "$node" ] && awk '/VmHWM/ {print $2}' "/proc/$node/status" || echo 0)
+  # Azurite's blob, queue and table processes: the sum of their peaks (an upper bound of their joint peak).
+  for p in $(pgrep -f -- "--location $data/azurite" || true); do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = node ]; then
+      node_rss=$((node_rss + $(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    fi
+  done
   kill -TERM "$pid"; wait "$pid" || true
   echo $((t2 - t1)) $((t2 - t0)) $((t3 - t0)) "$rss" "$node_rss" $((t1 - t0))
   rm -rf "$data"

@@ -7,11 +7,14 @@ using System.Runtime.InteropServices;
 namespace Telerad.Local;
 
 /// <summary>
-/// An Azurite that Telerad.Local started and owns: persistent (its data under one folder), on fixed loopback ports,
-/// stopped with SIGTERM (so it saves its databases) when Telerad.Local stops. If Telerad.Local dies without stopping
-/// it (kill -9), Azurite gets one SIGTERM too: its shell parent (see <see cref="Supervisor"/>) is started through
-/// `setpriv --pdeathsig TERM` from a thread that lives as long as the process (the parent-death signal follows the
-/// thread that forked). A new Azurite on the same folder waits for the old one to finish saving (azurite.pid).
+/// The Azurite that Telerad.Local started and owns: persistent (its data under one folder), on fixed loopback ports,
+/// stopped with SIGTERM (so it saves its databases) when Telerad.Local stops. Blob, queue and table run as three
+/// processes (azurite-blob, azurite-queue, azurite-table on the same folder) where those binaries exist: Azurite is one
+/// Node thread per process, and one process serving the durable engine's queues and tables and the studies' blobs was
+/// the pipeline's bottleneck (a core at 99 %). If Telerad.Local dies without stopping them (kill -9), each gets one
+/// SIGTERM too: its shell parent (see <see cref="Supervisor"/>) is started through `setpriv --pdeathsig TERM` from a
+/// thread that lives as long as the process (the parent-death signal follows the thread that forked). A new Azurite on
+/// the same folder waits for the old processes to finish saving (azurite.pid, one process id per line).
 /// Flags: ../shared/ENVIRONMENT.md (--skipApiVersionCheck for current SDKs, --disableTelemetry to stay offline).
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
@@ -28,21 +31,19 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PortWait = TimeSpan.FromSeconds(20);
 
-    private readonly Process _process;
-    private readonly ManualResetEventSlim _release;
+    private readonly List<(Process Process, ManualResetEventSlim Release)> _children = [];
     private readonly string _log;
 
-    private AzuriteProcess(Process process, ManualResetEventSlim release, string log, int blobPort, int queuePort, int tablePort)
+    private AzuriteProcess(string log, int blobPort, int queuePort, int tablePort)
     {
-        _process = process;
-        _release = release;
         _log = log;
         ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
     }
 
     public string ConnectionString { get; }
 
-    public int ProcessId => _process.Id;
+    /// <summary>The supervising shells' process ids (each one's Azurite is its child).</summary>
+    public IReadOnlyList<int> ProcessIds => [.. _children.Select(c => c.Process.Id)];
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         string.Create(CultureInfo.InvariantCulture, $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};") +
@@ -67,12 +68,24 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
         await WaitForPreviousToExitAsync(location, cancellationToken);
         var log = Path.Combine(location, LogFileName);
-        var release = new ManualResetEventSlim();
-        var process = await LaunchAsync(Arguments(binary, location, log, blobPort, queuePort, tablePort), release);
-        await File.WriteAllTextAsync(Path.Combine(location, PidFileName), process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        var azurite = new AzuriteProcess(process, release, log, blobPort, queuePort, tablePort);
+        var azurite = new AzuriteProcess(log, blobPort, queuePort, tablePort);
         try
         {
+            foreach (var service in Services(binary, blobPort, queuePort, tablePort))
+            {
+                var release = new ManualResetEventSlim();
+                try
+                {
+                    azurite._children.Add((await LaunchAsync(Arguments(service, location, log), release), release));
+                }
+                catch
+                {
+                    release.Dispose();
+                    throw;
+                }
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(location, PidFileName), azurite.ProcessIds.Select(id => id.ToString(CultureInfo.InvariantCulture)), cancellationToken);
             await azurite.WaitUntilAnsweringAsync(ports, cancellationToken);
             return azurite;
         }
@@ -85,40 +98,52 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
+        foreach (var (process, _) in _children)
         {
-            if (!_process.HasExited)
-            {
-                _ = Kill(_process.Id, SigTerm); // the supervisor passes it on; Azurite saves its databases on SIGTERM
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync(CancellationToken.None);
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            _release.Set();
-            _process.Dispose();
             try
             {
-                File.Delete(Path.Combine(Path.GetDirectoryName(_log)!, PidFileName));
+                if (!process.HasExited)
+                {
+                    _ = Kill(process.Id, SigTerm); // the supervisor passes it on; Azurite saves its databases on SIGTERM
+                }
             }
-            catch (IOException)
+            catch (InvalidOperationException)
             {
-                // The folder is gone: nothing to clean.
+                // Already gone.
             }
-            _release.Dispose();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        foreach (var (process, release) in _children)
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            finally
+            {
+                release.Set();
+                process.Dispose();
+                release.Dispose();
+            }
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(Path.GetDirectoryName(_log)!, PidFileName));
+        }
+        catch (IOException)
+        {
+            // The folder is gone: nothing to clean.
         }
     }
 
@@ -134,7 +159,25 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         "trap 'trap \"\" TERM INT; kill -TERM $child 2>/dev/null' TERM INT; " +
         "while kill -0 $child 2>/dev/null; do wait $child; done";
 
-    private static List<string> Arguments(string binary, string location, string log, int blobPort, int queuePort, int tablePort)
+    /// <summary>
+    /// What to start: azurite-blob, azurite-queue and azurite-table beside <paramref name="binary"/> (npm installs all
+    /// four), each on its port; or, where they are not (an azurite named by $TELERAD_AZURITE alone), the one binary.
+    /// </summary>
+    private static List<List<string>> Services(string binary, int blobPort, int queuePort, int tablePort)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var folder = Path.GetDirectoryName(binary) ?? ".";
+        string[] blob = ["--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(c)];
+        string[] queue = ["--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(c)];
+        string[] table = ["--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(c)];
+        var separate = new[] { ("azurite-blob", blob), ("azurite-queue", queue), ("azurite-table", table) }
+            .Select(s => (Binary: Path.Combine(folder, s.Item1), Options: s.Item2)).ToList();
+        return separate.All(s => File.Exists(s.Binary))
+            ? [.. separate.Select(s => (List<string>)[s.Binary, .. s.Options])]
+            : [[binary, .. blob, .. queue, .. table]];
+    }
+
+    private static List<string> Arguments(List<string> service, string location, string log)
     {
         var arguments = new List<string>();
         if (File.Exists(SetPriv))
@@ -142,14 +185,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             arguments.AddRange([SetPriv, "--pdeathsig", "TERM", "--"]);
         }
 
-        var c = CultureInfo.InvariantCulture;
-        arguments.AddRange([
-            "/bin/sh", "-c", Supervisor, "sh", log,
-            binary, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", location,
-            "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(c),
-            "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(c),
-            "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(c),
-        ]);
+        arguments.AddRange(["/bin/sh", "-c", Supervisor, "sh", log, service[0], "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", location]);
+        arguments.AddRange(service.Skip(1));
         return arguments;
     }
 
@@ -193,20 +230,28 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private static async Task WaitForPreviousToExitAsync(string location, CancellationToken cancellationToken)
     {
         var pidFile = Path.Combine(location, PidFileName);
-        if (!File.Exists(pidFile) || !int.TryParse(await File.ReadAllTextAsync(pidFile, cancellationToken), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (!File.Exists(pidFile))
         {
             return;
         }
 
         var deadline = DateTime.UtcNow + PortWait;
-        while (IsAzuriteOf(pid, location))
+        foreach (var line in await File.ReadAllLinesAsync(pidFile, cancellationToken))
         {
-            if (DateTime.UtcNow > deadline)
+            if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
-                throw new LocalStartException($"An Azurite (process {pid}) is still running on {location}. Is Telerad.Local already running with this data folder? Stop it first.");
+                continue;
             }
 
-            await Task.Delay(100, cancellationToken);
+            while (IsAzuriteOf(pid, location))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new LocalStartException($"An Azurite (process {pid}) is still running on {location}. Is Telerad.Local already running with this data folder? Stop it first.");
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
         }
     }
 
@@ -234,7 +279,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             while (true)
             {
-                if (_process.HasExited || DateTime.UtcNow > deadline)
+                if (_children.Any(c => c.Process.HasExited) || DateTime.UtcNow > deadline)
                 {
                     throw new LocalStartException($"Azurite did not start on 127.0.0.1:{port}. Its output ({_log}):\n{LogTail()}");
                 }

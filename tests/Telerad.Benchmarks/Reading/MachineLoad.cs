@@ -10,8 +10,8 @@ namespace Telerad.Benchmarks.Reading;
 /// </summary>
 internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double CpuMilliseconds, double HelperCpuMilliseconds, double WallSeconds)
 {
-    /// <param name="helper">Another process whose CPU time counts (Azurite), if any.</param>
-    public static Running Start(int? helper = null) => new(LoadAverage(), Process.GetCurrentProcess().TotalProcessorTime, helper, ProcessCpu(helper), Stopwatch.StartNew());
+    /// <param name="helpers">Other processes whose CPU time counts (Azurite's), if any.</param>
+    public static Running Start(IReadOnlyList<int>? helpers = null) => new(LoadAverage(), Process.GetCurrentProcess().TotalProcessorTime, helpers ?? [], ProcessCpu(helpers ?? []), Stopwatch.StartNew());
 
     public string Describe(int studies)
     {
@@ -27,15 +27,17 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
         ReadProc("/proc/loadavg") is { } line ? double.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
 
     /// <summary>
-    /// User + system CPU of a process and its children (Azurite runs as node under a small /bin/sh that forwards SIGTERM)
+    /// User + system CPU of processes and their children (Azurite runs as node under a small /bin/sh that forwards SIGTERM)
     /// from /proc/{pid}/stat: fields 14 and 15, in clock ticks of 10 ms; 0 if unknown.
     /// </summary>
-    private static double ProcessCpu(int? pid)
+    private static double ProcessCpu(IReadOnlyList<int> pids)
     {
-        if (pid is null || !Directory.Exists("/proc"))
+        if (pids.Count == 0 || !Directory.Exists("/proc"))
         {
             return 0;
         }
+
+        var wanted = pids.Select(p => p.ToString(CultureInfo.InvariantCulture)).ToHashSet(StringComparer.Ordinal);
 
         double total = 0;
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
@@ -43,7 +45,7 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
             if (int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out var id) && ReadProc(Path.Combine(folder, "stat")) is { } stat)
             {
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": index 0 is field 3
-                if (id == pid || fields[1] == pid.Value.ToString(CultureInfo.InvariantCulture))
+                if (wanted.Contains(Path.GetFileName(folder)) || wanted.Contains(fields[1]))
                 {
                     total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
                 }
@@ -71,13 +73,13 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
         }
     }
 
-    public sealed class Running(double loadBefore, TimeSpan cpuBefore, int? helper, double helperBefore, Stopwatch wall)
+    public sealed class Running(double loadBefore, TimeSpan cpuBefore, IReadOnlyList<int> helpers, double helperBefore, Stopwatch wall)
     {
         public MachineLoad Stop() => new(
             loadBefore,
             LoadAverage(),
             (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds,
-            helper is null ? 0 : ProcessCpu(helper) - helperBefore,
+            ProcessCpu(helpers) - helperBefore,
             wall.Elapsed.TotalSeconds);
     }
 }

@@ -65,7 +65,7 @@ internal static class ReadingLocalBenchmark
         {
             var startup = Stopwatch.StartNew();
             await using var runtime = await LocalRuntime.StartAsync(options, Console.Error, CancellationToken.None);
-            Console.WriteLine(FormattableString.Invariant($"Telerad.Local started in {startup.Elapsed.TotalSeconds:0.0} s (Azurite pid {runtime.AzuriteProcessId}), activity concurrency {activityConcurrency}"));
+            Console.WriteLine(FormattableString.Invariant($"Telerad.Local started in {startup.Elapsed.TotalSeconds:0.0} s (Azurite pids {string.Join(' ', runtime.AzuriteProcessIds)}), activity concurrency {activityConcurrency}"));
             var bench = new Run(runtime);
             await bench.SummariseAsync(warmup + studies);
             if (warmup > 0)
@@ -78,7 +78,7 @@ internal static class ReadingLocalBenchmark
                 ? new StorageRequestCounter(new Dictionary<int, string> { [ports[0]] = "blob", [ports[1]] = "queue", [ports[2]] = "table" })
                 : null;
             requests?.Start();
-            var load = MachineLoad.Start(runtime.AzuriteProcessId);
+            var load = MachineLoad.Start(runtime.AzuriteProcessIds);
             var measured = await bench.OfferAsync(warmup, studies, rate);
             var machine = load.Stop();
             var counts = requests?.Stop();
