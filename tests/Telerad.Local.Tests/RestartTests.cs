@@ -40,6 +40,7 @@ public sealed class RestartTests(ITestOutputHelper log)
 
         string connectionString;
         int outputsAtKill;
+        var firstOutput = string.Empty;
         await using (var first = ChildProcess.Start("Telerad.Local.dll", arguments))
         {
             await first.WaitForLineAsync("Telerad.Local ready", StartLimit);
@@ -52,6 +53,7 @@ public sealed class RestartTests(ITestOutputHelper log)
             await WaitForOutputsAsync(connectionString, killAfterOutputs, TimeSpan.FromSeconds(90));
             outputsAtKill = await CountOutputsAsync(connectionString);
             first.KillHard(); // its Azurite gets SIGTERM from the kernel (parent death) and stops too
+            firstOutput = first.Output;
             log.WriteLine($"killed with {outputsAtKill} of {total} instances in deid/");
             Assert.True(outputsAtKill < total, $"the pipeline finished ({outputsAtKill} outputs) before it could be killed");
         }
@@ -60,9 +62,17 @@ public sealed class RestartTests(ITestOutputHelper log)
         var ready = await second.WaitForLineAsync("Telerad.Local ready", StartLimit);
         Assert.Equal(connectionString, ConnectionString(await second.WaitForLineAsync("  Upload:", StartLimit)));
         using var api = new LocalApi(new Uri(ready[(ready.IndexOf("http://", StringComparison.Ordinal))..].Trim() + "/"));
-        await api.WaitForCompletedStudiesAsync(TestSite.Tenant, site.Truth.Count, TimeSpan.FromSeconds(150));
-
-        StoredStudies.AssertComplete(site.Truth, await StoredStudies.ReadAsync(connectionString, TestSite.Tenant));
+        try
+        {
+            await api.WaitForCompletedStudiesAsync(TestSite.Tenant, site.Truth.Count, TimeSpan.FromSeconds(150));
+            StoredStudies.AssertComplete(site.Truth, await StoredStudies.ReadAsync(connectionString, TestSite.Tenant));
+        }
+        catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException)
+        {
+            // What the next person needs to find the cause: the studies' decisions and anything that went wrong.
+            log.WriteLine("first process:\n" + Decisions(firstOutput) + "\nsecond process:\n" + Decisions(second.Output));
+            throw;
+        }
 
         // Every uploaded object is accounted for: none pending, none quarantined or failed.
         var uploadId = await SingleUploadIdAsync(connectionString);
@@ -75,6 +85,13 @@ public sealed class RestartTests(ITestOutputHelper log)
         Assert.Equal(1, outcomes["manifest"]);
         Assert.Equal(total, outcomes.GetValueOrDefault("accepted") + outcomes.GetValueOrDefault("duplicate"));
     }
+
+    /// <summary>A process's log without the ingestion lines: study assembly, de-identification, the poller's passes, warnings, failures.</summary>
+    private static string Decisions(string output) => string.Join('\n', output.Split('\n')
+        .Where(l => l.Contains("StudyAssemblyOrchestrator", StringComparison.Ordinal) || l.Contains("IncomingPoller", StringComparison.Ordinal) || l.Contains("DurableEngine", StringComparison.Ordinal) || l.Contains("InstanceDeidentifier", StringComparison.Ordinal)
+            || l.Contains("warn:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal))
+        .Select(l => l.Length > 300 ? l[..300] : l)
+        .TakeLast(300));
 
     private static string ConnectionString(string uploadLine)
     {

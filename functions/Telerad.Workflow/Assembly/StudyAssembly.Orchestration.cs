@@ -78,8 +78,13 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 
                 if (pending.Count == 0)
                 {
-                    // Quiet, and nothing left to do: the study is complete.
-                    return await FinishAsync(context, input, done, expected);
+                    // Quiet, and nothing announced is left to do. Signals only wake the study; the registry is the truth,
+                    // and an instance whose signal was lost (a crash between registering it and signalling) is still
+                    // this run's, not a late one.
+                    if (!await TakeUnsignalledAsync(context, input, pending, done))
+                    {
+                        return await FinishAsync(context, input, done, expected);
+                    }
                 }
             }
 
@@ -97,8 +102,13 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 
             if (expected > 0 && done.Count >= expected)
             {
-                // The manifest's instances are all here: complete now rather than after the quiet period. Anything that
-                // still arrives starts a late run.
+                // The manifest's instances are all here: complete now rather than after the quiet period (after the
+                // registry's unsignalled instances, if any). Anything that still arrives starts a late run.
+                if (await TakeUnsignalledAsync(context, input, pending, done))
+                {
+                    continue;
+                }
+
                 return await FinishAsync(context, input, done, expected);
             }
 
@@ -110,24 +120,50 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     }
 
     /// <summary>
+    /// Puts the registry's instances that are neither done nor pending into <paramref name="pending"/>; true if there
+    /// were any. A study asks before it completes, so an instance whose signal never came is de-identified in this run.
+    /// </summary>
+    private static async Task<bool> TakeUnsignalledAsync(TaskOrchestrationContext context, StudyAssemblyInput input, Dictionary<string, int> pending, Dictionary<string, int> done)
+    {
+        var unprocessed = await FindUnprocessedAsync(context, input, done);
+        foreach (var (sop, version) in unprocessed)
+        {
+            pending[sop] = version;
+        }
+
+        if (unprocessed.Count > 0)
+        {
+            WorkflowLog.UnsignalledInstancesFound(context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>(), input.StudyKey, input.Tenant, unprocessed.Count);
+        }
+
+        return unprocessed.Count > 0;
+    }
+
+    /// <summary>The registry's instances whose current version this run has not de-identified itself: a registry that
+    /// disagrees with what was just done must not send the study round again.</summary>
+    private static async Task<Dictionary<string, int>> FindUnprocessedAsync(TaskOrchestrationContext context, StudyAssemblyInput input, Dictionary<string, int> done)
+    {
+        var unprocessed = await context.CallActivityAsync<Dictionary<string, int>>(
+            StudyAssembly.FindUnprocessedActivityName, new FindUnprocessedRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
+        foreach (var (sop, version) in unprocessed.ToList())
+        {
+            if (done.TryGetValue(sop, out var finished) && finished >= version)
+            {
+                unprocessed.Remove(sop);
+            }
+        }
+
+        return unprocessed;
+    }
+
+    /// <summary>
     /// Completes the study, unless an instance arrived while it was completing: its signal reached this run as it ended
     /// (and would be dropped with it), but the registry has it, so the study goes on as a late run with it.
     /// </summary>
     private static async Task<StudySummary?> FinishAsync(TaskOrchestrationContext context, StudyAssemblyInput input, Dictionary<string, int> done, int expected)
     {
         var summary = await CompleteAsync(context, input);
-        var missed = await context.CallActivityAsync<Dictionary<string, int>>(
-            StudyAssembly.FindUnprocessedActivityName, new FindUnprocessedRequest(input.Tenant, input.StudyKey), input.Retry.ToTaskOptions());
-        // Only versions this run has not de-identified itself: a registry that disagrees with what was just done must
-        // not send the study round again.
-        foreach (var (sop, version) in missed.ToList())
-        {
-            if (done.TryGetValue(sop, out var finished) && finished >= version)
-            {
-                missed.Remove(sop);
-            }
-        }
-
+        var missed = await FindUnprocessedAsync(context, input, done);
         if (missed.Count == 0)
         {
             return summary;
