@@ -104,7 +104,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             {
                 if (!process.HasExited)
                 {
-                    _ = Kill(process.Id, SigTerm); // the supervisor passes it on; Azurite saves its databases on SIGTERM
+                    _ = Kill(process.Id, SigTerm); // the supervisor passes it on as SIGINT; Azurite saves its databases
                 }
             }
             catch (InvalidOperationException)
@@ -148,7 +148,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// A small shell parent for Azurite: it passes on exactly one SIGTERM and waits. With setpriv it is also the process
+    /// A small shell parent for Azurite: it passes on exactly one signal, as SIGINT, and waits. SIGINT because it is the
+    /// signal every Azurite entry point saves its databases on: azurite-table (3.37) handles SIGINT only, and a SIGTERM
+    /// ends it at once, losing up to 5 s of table writes (its autosave interval), which left orchestrations whose
+    /// history was lost waiting forever after a restart. With setpriv it is also the process
     /// that gets the parent-death signal. Azurite must not get that signal itself: the kernel sends it again each time
     /// the child is handed to another thread of the dying process, and Azurite's second SIGTERM ends it mid-save.
     /// Output goes to a log file, not to a pipe: after a kill -9 of this process a pipe is broken, and Azurite, writing
@@ -156,7 +159,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// </summary>
     private const string Supervisor =
         "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & child=$!; " +
-        "trap 'trap \"\" TERM INT; kill -TERM $child 2>/dev/null' TERM INT; " +
+        "trap 'trap \"\" TERM INT; kill -INT $child 2>/dev/null' TERM INT; " +
         "while kill -0 $child 2>/dev/null; do wait $child; done";
 
     /// <summary>
