@@ -12,8 +12,15 @@ namespace Telerad.Cli;
 /// </summary>
 internal static class DeidentifyCommand
 {
-    public static Command Create()
+    public const string Description = "De-identify DICOM files with a PS3.15 profile and keyed pseudonyms.";
+
+    public static Command Create() => Configure(new Command("deidentify", Description));
+
+    /// <summary>Adds the verb's options and action to <paramref name="command"/>: `telerad deidentify`, or the root of the
+    /// standalone natively compiled `telerad-deidentify` (functions/Telerad.Deidentify.Cli), which is the same code.</summary>
+    public static Command Configure(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var input = new Option<string>("--input", "-i") { Description = "A DICOM file or a folder (searched recursively).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the de-identified files (one per accepted input, named by its new SOP Instance UID).", Required = true };
         var profile = new Option<string>("--profile") { Description = "Built-in profile (reading, basic) or a profile JSON file.", DefaultValueFactory = _ => "reading" };
@@ -21,10 +28,11 @@ internal static class DeidentifyCommand
         var tenant = new Option<string>("--tenant") { Description = "Tenant whose keys are used.", DefaultValueFactory = _ => "local" };
         var report = new Option<string?>("--report") { Description = "Write the JSON report (every input and its outcome) to this file." };
         var mapDirectory = new Option<string?>("--map-dir") { Description = "Save the encrypted re-identification map of each study here (keep it apart from the output)." };
-        var command = new Command("deidentify", "De-identify DICOM files with a PS3.15 profile and keyed pseudonyms.")
+        foreach (var option in new Option[] { input, output, profile, keyFile, tenant, report, mapDirectory })
         {
-            input, output, profile, keyFile, tenant, report, mapDirectory,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) => await RunAsync(
             result.GetValue(input)!,
             result.GetValue(output)!,

@@ -4,7 +4,8 @@
 # Not a test (CI does not run it): the proof that a change to the de-identification path changed no output.
 #
 # usage: tools/bench/deid-compare.sh OLD_TELERAD_DLL NEW_TELERAD_DLL [CT_STUDY_DIR]
-#   OLD/NEW      telerad.dll of each build (dotnet publish functions/Telerad.Cli -c Release -o DIR)
+#   OLD/NEW      telerad.dll of each build (dotnet publish functions/Telerad.Cli -c Release -o DIR), or the native
+#                telerad-deidentify (dotnet publish functions/Telerad.Deidentify.Cli -c Release -o DIR)
 #   CT_STUDY_DIR make-ct-study.sh output (one folder per transfer syntax); default .work/bench/ct
 # Cases: every transfer syntax folder of the CT study, each pydicom test file on its own (as a folder, files that
 # share a SOP Instance UID would also compare how the builds settle such conflicts), and the sample studies.
@@ -16,13 +17,14 @@ PYDICOM=/usr/lib/python3/dist-packages/pydicom/data/test_files
 WORK=$ROOT/.work/bench/deid-compare
 rm -rf "$WORK"; mkdir -p "$WORK"
 KEYS=$WORK/keys.json
-dotnet "$NEW" samples generate "$WORK/samples" >/dev/null
+dotnet "$([[ "$NEW" == *.dll ]] && echo "$NEW" || echo "$OLD")" samples generate "$WORK/samples" >/dev/null
 
 # run BUILD INPUT PROFILE OUT: output hashes, report hash and exit code, one line each, into OUT
 run() {
   local dir; dir=$(mktemp -d "$WORK/run.XXXXXX")
   local code=0
-  dotnet "$1" deidentify --input "$2" --output "$dir/out" --key-file "$KEYS" --profile "$3" --report "$dir/report.json" >/dev/null 2>&1 || code=$?
+  local cmd=("$1"); [[ "$1" == *.dll ]] && cmd=(dotnet "$1" deidentify)   # a telerad.dll, or telerad-deidentify (native)
+  "${cmd[@]}" --input "$2" --output "$dir/out" --key-file "$KEYS" --profile "$3" --report "$dir/report.json" >/dev/null 2>&1 || code=$?
   { (cd "$dir/out" 2>/dev/null && find . -type f | sort | xargs -r sha256sum); echo "report $(sha256sum < "$dir/report.json")"; echo "exit $code"; } > "$4"
   rm -rf "$dir"
 }
