@@ -111,7 +111,7 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
         _service?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Durable engine stopped in {Seconds:0.0} s")]
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Information, Message = "Durable engine stopped in {Seconds:0.0} s")]
     private partial void LogStopped(double seconds);
 
     /// <summary>An activity class with its services from the container (the SDK's classes take them in their constructors).</summary>

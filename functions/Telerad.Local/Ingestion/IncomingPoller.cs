@@ -148,15 +148,15 @@ public sealed partial class IncomingPoller(
 
     private static bool IsManifest(ObjectProperties item) => IncomingObjectName.TryParse(item.Reference.Name)?.IsManifest == true;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Count} new object(s): {Outcomes}")]
+    [LoggerMessage(EventId = 8000, Level = LogLevel.Information, Message = "Ingested {Count} new object(s): {Outcomes}")]
     private partial void LogPass(int count, string outcomes);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{ObjectId}: {Outcome} (study {StudyKey}, code {Code})")]
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Debug, Message = "{ObjectId}: {Outcome} (study {StudyKey}, code {Code})")]
     private partial void LogObject(string objectId, string outcome, string? studyKey, string? code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{ObjectId}: ingestion failed ({Error}, attempt {Failures}); retrying in {Seconds} s")]
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "{ObjectId}: ingestion failed ({Error}, attempt {Failures}); retrying in {Seconds} s")]
     private partial void LogObjectFailed(string objectId, string error, int failures, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listing incoming failed ({Error}); retrying")]
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Listing incoming failed ({Error}); retrying")]
     private partial void LogPassFailed(string error);
 }
