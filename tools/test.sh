@@ -3,13 +3,14 @@
 # dcmtk, dicom3tools and gdcm as independent references, pydicom for its real-world test files, libjpeg-turbo's
 # cjpeg for JPEG streams with restart intervals, the JPEG 2000 / JPEG-LS native codecs, python3-cryptography
 # (an independent AES-GCM), Node and the npm packages of package-lock.json (Azurite), and a small synthetic
-# CT study built with dcmtk; openssl for infra/scripts/rotate-link-key.sh, which the infrastructure tests run.
+# CT study built with dcmtk; openssl for infra/scripts/rotate-link-key.sh, which the infrastructure tests run; gcc,
+# libc6-dev and zlib1g-dev to link the Native AOT telerad-deidentify that NativeDeidentifyTests publishes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 need_apt=()
-for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy python3-pil python3-cryptography libopenjp2-7 libcharls2 libjpeg-turbo-progs bc time openssl; do
+for pkg in dcmtk dicom3tools libgdcm-tools python3-pydicom python3-numpy python3-pil python3-cryptography libopenjp2-7 libcharls2 libjpeg-turbo-progs bc time openssl gcc libc6-dev zlib1g-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
