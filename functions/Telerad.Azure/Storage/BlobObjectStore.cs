@@ -41,81 +41,31 @@ public sealed class BlobObjectStore : IObjectStore
         }
     }
 
-    public async Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
-    {
-        var blob = Blob(reference);
-        try
+    public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        RequestAsync("reading the properties of", reference, async () =>
         {
-            var response = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            var p = response.Value;
-            return new ObjectProperties(reference, p.ContentLength, p.ETag.ToString(), p.LastModified, Metadata(p.Metadata));
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-        catch (RequestFailedException e)
-        {
-            throw Failed("reading the properties of", reference, e);
-        }
-        catch (AggregateException e) when (IsRetriesExhausted(e))
-        {
-            throw Unreachable("reading the properties of", reference, e);
-        }
-    }
+            var p = (await Blob(reference).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return (ObjectProperties?)new ObjectProperties(reference, p.ContentLength, p.ETag.ToString(), p.LastModified, Metadata(p.Metadata));
+        }, whenMissing: () => null);
 
     public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
         OpenReadAsync(reference, _options.ReadBufferSize, cancellationToken);
 
     /// <summary>One GET (a 404 is the answer "none"), where properties then an opened stream would be three requests.</summary>
-    public async Task<byte[]?> TryReadAllBytesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
-    {
-        var blob = Blob(reference);
-        try
-        {
-            var response = await blob.DownloadContentAsync(cancellationToken);
-            return response.Value.Content.ToArray();
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-        catch (RequestFailedException e)
-        {
-            throw Failed("reading", reference, e);
-        }
-        catch (AggregateException e) when (IsRetriesExhausted(e))
-        {
-            throw Unreachable("reading", reference, e);
-        }
-    }
+    public Task<byte[]?> TryReadAllBytesAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        RequestAsync("reading", reference, async () => (byte[]?)(await Blob(reference).DownloadContentAsync(cancellationToken)).Value.Content.ToArray(), whenMissing: () => null);
 
     public Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
         OpenReadAsync(reference, _options.HeaderReadBufferSize, cancellationToken);
 
-    private async Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken)
-    {
-        var blob = Blob(reference);
-        try
+    private Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken) =>
+        RequestAsync<Stream>("opening", reference, async () =>
         {
             // allowModifications: false pins the ETag read when opening: a blob replaced while being read fails the
             // read (412) instead of silently mixing two versions. The stream is seekable and fetches one buffer per range.
-            var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize }, cancellationToken);
+            var stream = await Blob(reference).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize }, cancellationToken);
             return new StoreReadStream(stream, reference);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}.");
-        }
-        catch (RequestFailedException e)
-        {
-            throw Failed("opening", reference, e);
-        }
-        catch (AggregateException e) when (IsRetriesExhausted(e))
-        {
-            throw Unreachable("opening", reference, e);
-        }
-    }
+        }, whenMissing: () => throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}."));
 
     public async Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -251,24 +201,30 @@ public sealed class BlobObjectStore : IObjectStore
         }
     }
 
-    public async Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
+        RequestAsync("deleting", reference, async () => (await Blob(reference).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken)).Value, whenMissing: () => false);
+
+    /// <summary>
+    /// One request about one object: a 404 is answered by <paramref name="whenMissing"/> (a value, or the store's "not
+    /// found"), any other refusal or exhausted retries become the store's errors naming the action and the object.
+    /// </summary>
+    private static async Task<T> RequestAsync<T>(string action, ObjectRef reference, Func<Task<T>> request, Func<T> whenMissing)
     {
         try
         {
-            var response = await Blob(reference).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
-            return response.Value;
+            return await request();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return false;
+            return whenMissing();
         }
         catch (RequestFailedException e)
         {
-            throw Failed("deleting", reference, e);
+            throw Failed(action, reference, e);
         }
         catch (AggregateException e) when (IsRetriesExhausted(e))
         {
-            throw Unreachable("deleting", reference, e);
+            throw Unreachable(action, reference, e);
         }
     }
 
