@@ -113,7 +113,7 @@ public sealed partial class IncomingPoller(
         {
             var result = await handler.HandleAsync(item.Reference, cancellationToken);
             AcceptedKeys? keys = result.Instance is { } instance ? new AcceptedKeys(instance.StudyKey, instance.SeriesKey, instance.SopKey, instance.Version) : null;
-            if (result.Redelivered || result.Outcome == LedgerEntry.Duplicate)
+            if (result.Redelivered)
             {
                 // Handled by an earlier run that may have died before signalling (the journal has no row for it).
                 keys = await recovery.ResignalAsync(item.Reference, result, cancellationToken);

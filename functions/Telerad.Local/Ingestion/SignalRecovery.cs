@@ -4,16 +4,11 @@ namespace Telerad.Local;
 
 /// <summary>
 /// What the poller does with an object the ingestion ledger already knows (the journal has no row for it: an earlier
-/// run died before finishing it). Two gaps a crash can leave:
-/// <list type="bullet">
-/// <item>after the ledger row, before the signal: the handler answers "redelivered" with the study to signal, and it is
-/// signalled again as in Azure (<see cref="StudySignals.SendAsync"/>; studies ignore what they already have);</item>
-/// <item>after the instance was registered, before the ledger row: the handler sees a "duplicate" of itself and
-/// signals nothing. The registry says which object the instance came from; if it is this one and the instance is not
-/// de-identified yet, it is signalled here, or it would never be.</item>
-/// </list>
-/// An instance the registry shows de-identified is not signalled again (that would only start a late run with nothing
-/// to do). Returns the instance's pseudonymous keys for the journal.
+/// run died after recording its outcome, perhaps before signalling). It is signalled again as in Azure
+/// (<see cref="StudySignals.SendAsync"/>; studies ignore what they already have), except an instance the registry shows
+/// de-identified: that would only start a late run with nothing to do. (A run that died between registering an instance
+/// and recording it is finished by <see cref="IngestInstanceHandler"/> itself, in both hosts.) Returns the instance's
+/// pseudonymous keys for the journal.
 /// </summary>
 public sealed class SignalRecovery(
     IObjectStore store,

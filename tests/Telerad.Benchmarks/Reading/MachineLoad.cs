@@ -42,7 +42,7 @@ internal sealed record MachineLoad(double LoadBefore, double LoadAfter, double C
         double total = 0;
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out var id) && ReadProc(Path.Combine(folder, "stat")) is { } stat)
+            if (int.TryParse(Path.GetFileName(folder), CultureInfo.InvariantCulture, out _) && ReadProc(Path.Combine(folder, "stat")) is { } stat)
             {
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": index 0 is field 3
                 if (wanted.Contains(Path.GetFileName(folder)) || wanted.Contains(fields[1]))
