@@ -21,6 +21,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 STUDY=${1:-}
 RUNS=${2:-3}
+WARMUP=${WARMUP:-0}
 WORK="$ROOT/.work/bench/pipeline"
 BIN="$ROOT/functions/Telerad.Cli/bin/Release/net10.0"
 TENANT=bench
@@ -44,6 +45,7 @@ BYTES=$(du -sb "$STUDY" | cut -f1)
 
 dotnet build functions/Telerad.Cli -c Release --nologo -v quiet >/dev/null
 rm -rf "$WORK"; mkdir -p "$WORK"
+if [ "$WARMUP" = 1 ]; then dotnet "$BIN/telerad.dll" samples generate "$WORK/samples" >/dev/null; fi
 KEYS="$WORK/keys.json"   # one key file for both, so both do the same keyed work
 ms() { date +%s%3N; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -65,19 +67,25 @@ pipeline_run() {
   local data="$WORK/local-$1" bp qp tp api
   bp=$(free_port); qp=$(free_port); tp=$(free_port); api=$(free_port)
   dotnet "$BIN/Telerad.Local.dll" --data "$data" --blob-port "$bp" --queue-port "$qp" --table-port "$tp" \
-    --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval 200 \
+    --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval "${POLL_MS:-200}" \
     --key-file "$KEYS" >"$WORK/local-$1.out" 2>"$WORK/local-$1.err" &
   local pid=$!
   for _ in $(seq 1 300); do grep -q '^Telerad.Local ready' "$WORK/local-$1.out" 2>/dev/null && break; sleep 0.2; done
   grep -q '^Telerad.Local ready' "$WORK/local-$1.out" || { cat "$WORK/local-$1.err"; exit 1; }
   local cs; cs=$(grep -o 'connection-string "[^"]*"' "$WORK/local-$1.out" | cut -d'"' -f2)
   local base="http://127.0.0.1:$api"
-  local t0 t1 t2 t3 key="" n=0
+  local t0 t1 t2 t3 key="" n=0 warm=""
+  if [ "$WARMUP" = 1 ]; then
+    # A long-running host's steady state: the sample studies go through first, so JIT and connection warm-up are paid.
+    dotnet "$BIN/telerad.dll" upload "$WORK/samples" --tenant "$TENANT" --connection-string "$cs" >"$WORK/warmup-$1.txt" 2>&1
+    until [ "$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json 'sum(1 for s in d if s["summaryWrittenAt"] and s["status"] == "Completed")' || echo 0)" -ge 4 ]; do sleep 0.2; done
+    warm=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json '",".join(s["studyKey"] for s in d)')
+  fi
   t0=$(ms)
   dotnet "$BIN/telerad.dll" upload "$STUDY" --tenant "$TENANT" --connection-string "$cs" >"$WORK/upload-$1.txt" 2>&1
   t1=$(ms)
   while [ -z "$key" ]; do
-    key=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json 'd[0]["studyKey"] if d else ""' || true)
+    key=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json 'next((s["studyKey"] for s in d if s["studyKey"] not in "'"$warm"'".split(",")), "")' || true)
     [ -n "$key" ] || sleep 0.1
   done
   while [ "$n" -lt "$FILES" ]; do
@@ -95,6 +103,14 @@ pipeline_run() {
       node_rss=$((node_rss + $(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
     fi
   done
+  # CPU seconds (user + system) over the whole run: Telerad.Local and the Azurite processes, each.
+  local tck cpu="" name
+  tck=$(getconf CLK_TCK)
+  for p in "$pid" $(pgrep -f -- "--location $data/azurite" || true); do
+    name=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -o 'azurite-[a-z]*\|Telerad.Local' | head -1 || true)
+    [ -n "$name" ] && cpu="$cpu ${name}=$(awk -v t="$tck" '{printf "%.1f", ($14 + $15) / t}' "/proc/$p/stat")s"
+  done
+  echo "run $1 CPU:$cpu" >>"$WORK/cpu.txt"
   kill -TERM "$pid"; wait "$pid" || true
   echo $((t2 - t1)) $((t2 - t0)) $((t3 - t0)) "$rss" "$node_rss" $((t1 - t0))
   rm -rf "$data"
@@ -102,7 +118,7 @@ pipeline_run() {
 
 printf 'study: %s (%d files, %.1f MB); %d runs, round-robin\n' "$STUDY" "$FILES" "$(echo "$BYTES/1000000" | bc -l)" "$RUNS"
 printf '%-4s %8s %9s %9s %9s %9s %8s %8s %10s %11s %10s\n' run bare_ms upload_ms landed_ms whole_ms compl_ms landed/x whole/x bareRSS_MB localRSS_MB nodeRSS_MB
-: >"$WORK/results.txt"
+: >"$WORK/results.txt"; : >"$WORK/cpu.txt"
 for i in $(seq 1 "$RUNS"); do
   read -r bare bare_rss < <(bare_run "$i")
   read -r landed whole complete rss node_rss upload < <(pipeline_run "$i")
@@ -110,6 +126,7 @@ for i in $(seq 1 "$RUNS"); do
   printf '%-4s %8d %9d %9d %9d %9d %8.2f %8.2f %10.0f %11.0f %10.0f\n' "$i" "$bare" "$upload" "$landed" "$whole" "$complete" \
     "$(echo "$landed/$bare" | bc -l)" "$(echo "$whole/$bare" | bc -l)" "$(echo "$bare_rss/1024" | bc -l)" "$(echo "$rss/1024" | bc -l)" "$(echo "$node_rss/1024" | bc -l)"
 done
+cat "$WORK/cpu.txt"
 python3 - "$WORK/results.txt" "$FILES" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]

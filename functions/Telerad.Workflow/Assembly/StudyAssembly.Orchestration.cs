@@ -29,6 +29,11 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
         var lateTimerRestarts = 0;
         var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
 
+        // One waiter at a time, kept until an event completes it. The SDK hands each event to the newest waiter it has,
+        // cancelled or not, so a waiter left behind when the quiet timer wins would swallow the next event (an instance
+        // signalled while a batch runs would be found only by the registry check before completion).
+        Task<StudyEvent>? arrival = null;
+
         while (true)
         {
             var ready = expected > 0 && pending.Count > 0 && done.Count + pending.Count >= expected;
@@ -37,25 +42,17 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 using var timerCancellation = new CancellationTokenSource();
                 var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
                 var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
-                var arrival = context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName, timerCancellation.Token);
+                arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
                 context.SetCustomStatus($"waiting p={pending.Count} d={done.Count}");
                 if (await Task.WhenAny(arrival, quiet) == arrival)
                 {
                     // Synchronous on purpose: CancelAsync runs the timer's cancellation on the thread pool, outside the
                     // orchestrator's single-threaded replay, and the next timer then never fires.
                     timerCancellation.Cancel();
-                    var evt = await arrival;
+                    Apply(await arrival, pending, done, ref expected);
+                    arrival = null;
                     events++;
                     lateTimerRestarts = 0;
-                    if (evt.Kind == StudyEvent.ManifestLanded)
-                    {
-                        expected = Math.Max(expected, evt.ExpectedInstances);
-                    }
-                    else if (evt.SopKey is { } sop && IsNew(sop, evt.Version, pending, done))
-                    {
-                        pending[sop] = evt.Version;
-                    }
-
                     if (events >= MaxEventsPerRun)
                     {
                         context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
@@ -100,6 +97,14 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 done[sop] = version;
             }
 
+            if (arrival is { IsCompleted: true })
+            {
+                // An event that came while the batch ran: this run's, like any other.
+                Apply(await arrival, pending, done, ref expected);
+                arrival = null;
+                events++;
+            }
+
             if (expected > 0 && done.Count >= expected)
             {
                 // The manifest's instances are all here: complete now rather than after the quiet period (after the
@@ -114,6 +119,13 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
 
             // Not complete yet: the study is complete only after a quiet period with nothing left to do. Instances still
             // arriving now (after an outage their signals come in a burst) belong to this run, not to a late one.
+            if (arrival is not null)
+            {
+                // Its waiter is still open and would swallow an event that reaches this run after ContinueAsNew: keep
+                // listening in this run instead (the next run starts after the next event or batch).
+                continue;
+            }
+
             context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
             return null;
         }
@@ -219,6 +231,19 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     /// </summary>
     internal static bool IsLate(TimeSpan lateness, TimeSpan quietPeriod) =>
         lateness > TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, quietPeriod.Ticks / 4));
+
+    /// <summary>Takes an event into the run's state: a manifest's count, or an instance version not yet seen.</summary>
+    private static void Apply(StudyEvent evt, Dictionary<string, int> pending, Dictionary<string, int> done, ref int expected)
+    {
+        if (evt.Kind == StudyEvent.ManifestLanded)
+        {
+            expected = Math.Max(expected, evt.ExpectedInstances);
+        }
+        else if (evt.SopKey is { } sop && IsNew(sop, evt.Version, pending, done))
+        {
+            pending[sop] = evt.Version;
+        }
+    }
 
     /// <summary>An event is redundant when that version (or a newer one) is already pending or done: signals repeat on redelivery.</summary>
     private static bool IsNew(string sop, int version, Dictionary<string, int> pending, Dictionary<string, int> done) =>
