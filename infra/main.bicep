@@ -99,6 +99,8 @@ type tenantType = {
   deidentificationProfile: string?
   facilityId: string?
   jurisdiction: string?
+  @description('Referrer id (tenants.json) of studies whose Referring Physician\'s Name matches no configured referrer.')
+  defaultReferrerId: string?
   @description('TimeSpan, e.g. 00:01:00.')
   quietPeriod: string?
   @description('Object id of the hospital\'s uploader identity (omit: no uploader yet).')
@@ -426,6 +428,7 @@ var tenantSettings = shallowMerge(flatten(map(range(0, length(tenants)), i => [
   tenants[i].?deidentificationProfile == null ? {} : { 'Telerad__Tenants__${i}__DeidentificationProfile': tenants[i].deidentificationProfile! }
   tenants[i].?facilityId == null ? {} : { 'Telerad__Tenants__${i}__FacilityId': tenants[i].facilityId! }
   tenants[i].?jurisdiction == null ? {} : { 'Telerad__Tenants__${i}__Jurisdiction': tenants[i].jurisdiction! }
+  tenants[i].?defaultReferrerId == null ? {} : { 'Telerad__Tenants__${i}__DefaultReferrerId': tenants[i].defaultReferrerId! }
   tenants[i].?quietPeriod == null ? {} : { 'Telerad__Tenants__${i}__QuietPeriod': tenants[i].quietPeriod! }
 ])))
 

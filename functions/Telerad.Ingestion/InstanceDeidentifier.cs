@@ -18,7 +18,8 @@ public sealed record DeidentifiedInstance(
     string? BodyPartExamined,
     string? RequestedPriority,
     long Bytes,
-    string? OutputName)
+    string? OutputName,
+    string? ReferrerId = null)
 {
     public const string Deidentified = "deidentified";
     public const string Quarantined = "quarantined";
@@ -48,6 +49,9 @@ public sealed class InstanceDeidentifier(
         var started = Stopwatch.GetTimestamp();
         await using var source = await store.OpenReadAsync(incoming, cancellationToken);
         using var file = DicomFile.Read(source, leaveOpen: true);
+
+        // From the original header: the name is removed by de-identification; only the configured id goes on.
+        var referrerId = ReferrerMatch.Resolve(tenant, file.Dataset.GetString(DicomTags.ReferringPhysicianName));
         var result = deidentifier.Deidentify(file.Dataset);
         if (result.Outcome == DeidentificationOutcome.Quarantined)
         {
@@ -76,7 +80,8 @@ public sealed class InstanceDeidentifier(
             output.GetString(DicomTags.BodyPartExamined),
             output.GetString(DicomTags.RequestedProcedurePriority),
             written.Length,
-            name);
+            name,
+            referrerId);
     }
 
     /// <summary>The writer fills a pipe while the store uploads from it: bounded memory for any size.</summary>

@@ -61,8 +61,17 @@ public sealed record StudySummary
             OrderPriority = done.Select(i => i.RequestedPriority).FirstOrDefault(p => !string.IsNullOrEmpty(p)),
             FacilityId = settings?.FacilityId,
             PatientJurisdiction = settings?.Jurisdiction,
+            ReferrerId = ReferrerOf(done) ?? settings?.DefaultReferrerId,
             Quarantined = all.Count - done.Count,
             LateInstances = lateInstances,
         };
     }
+
+    /// <summary>The referrer most of the study's instances name (their orders should agree; if not, the majority, then the first id in order).</summary>
+    private static string? ReferrerOf(List<DeidentifiedInstance> done) =>
+        done.Select(i => i.ReferrerId).OfType<string>()
+            .GroupBy(id => id, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key)
+            .FirstOrDefault();
 }

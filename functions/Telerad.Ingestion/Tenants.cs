@@ -14,6 +14,15 @@ public sealed record TenantSettings
     /// <summary>Where the facility's patients are (licensure of readers), e.g. "US-CA".</summary>
     public string? Jurisdiction { get; init; }
 
+    /// <summary>
+    /// The referrer of studies whose Referring Physician's Name matches none of <see cref="Referrers"/> (a tenant with
+    /// one referring department sets only this). Null: such studies have no referrer id.
+    /// </summary>
+    public string? DefaultReferrerId { get; init; }
+
+    /// <summary>Referrers recognised by the Referring Physician's Name their studies carry.</summary>
+    public IReadOnlyList<ReferrerMatch> Referrers { get; init; } = [];
+
     /// <summary>A study is complete this long after its last instance arrived, unless the manifest says so sooner.</summary>
     public TimeSpan QuietPeriod { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -42,6 +42,7 @@ public sealed class AppSettingsContractTests(EnvironmentsFixture environments)
 
         Assert.Equal("hospital-a", settings[$"{FunctionSettings.TenantsSection.Replace(":", "__", StringComparison.Ordinal)}__0__Id"]);
         Assert.Equal("00:02:00", settings["Telerad__Tenants__0__QuietPeriod"]);
+        Assert.Equal("nw-ed", settings["Telerad__Tenants__0__DefaultReferrerId"]);
         Assert.Equal("hospital-b", settings["Telerad__Tenants__1__Id"]);
         Assert.False(settings.ContainsKey("Telerad__Tenants__1__FacilityId"));
     }

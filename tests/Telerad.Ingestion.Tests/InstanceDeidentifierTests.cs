@@ -60,4 +60,53 @@ public class InstanceDeidentifierTests
         Assert.Equal("US-CA", summary.PatientJurisdiction);
         Assert.Equal(results.Sum(r => r.Bytes), summary.Series[0].Bytes);
     }
+
+    /// <summary>
+    /// The referrer id comes from the original Referring Physician's Name through the tenant's referrers; the summary
+    /// carries the id, and neither the name nor anything of it reaches deid/ or the summary.
+    /// </summary>
+    [Fact]
+    public async Task The_referrer_id_is_resolved_from_the_original_header_and_only_the_id_goes_on()
+    {
+        var store = new InMemoryObjectStore();
+        var keys = DeidentificationKeys.Generate("hospital-a");
+        var scratch = TestData.NewScratchDirectory("reid-referrer");
+        using var audit = new JsonLinesAuditLog(Path.Combine(scratch, "audit.jsonl"));
+        var reid = new FileReidentificationStore(scratch, new Keys(keys), audit);
+        var tenant = new TenantSettings
+        {
+            Id = "hospital-a",
+            DefaultReferrerId = "general",
+            Referrers = [new ReferrerMatch { Id = "nw-ed", ReferringPhysicianNames = ["Emergencydept^Northwind"] }],
+        };
+        var tenants = new StaticTenantDirectory([tenant]);
+        var deidentifier = new InstanceDeidentifier(store, tenants, _ => new Deidentifier(DeidentificationProfile.Reading, keys), reid, TimeProvider.System);
+
+        var results = new List<DeidentifiedInstance>();
+        var names = new[] { "EMERGENCYDEPT^Northwind^^", "Emergencydept^Northwind", "Unlisted^Doctor" };
+        foreach (var (file, index) in Directory.EnumerateFiles(TestData.CtStudy("ele")).Order().Take(names.Length).Select((f, i) => (f, i)))
+        {
+            using var dicom = DicomFile.Open(file);
+            dicom.Dataset.SetString(DicomTags.ReferringPhysicianName, names[index]);
+            using var bytes = new MemoryStream();
+            dicom.Save(bytes);
+            var incoming = new ObjectRef(Containers.Incoming, $"hospital-a/u1/{index}.dcm");
+            store.Put(incoming, bytes.ToArray());
+            results.Add(await deidentifier.DeidentifyAsync("hospital-a", incoming));
+        }
+
+        Assert.Equal(["nw-ed", "nw-ed", "general"], results.Select(r => r.ReferrerId));
+        foreach (var result in results)
+        {
+            var output = store.Bytes(new ObjectRef(Containers.Deidentified, result.OutputName!));
+            Assert.DoesNotContain("Emergencydept", System.Text.Encoding.Latin1.GetString(output), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Unlisted", System.Text.Encoding.Latin1.GetString(output), StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The study's referrer is the one most of its instances name; with none named, the tenant's default.
+        var summary = StudySummary.From("hospital-a", results[0].StudyKey, results, tenant);
+        Assert.Equal("nw-ed", summary.ReferrerId);
+        Assert.Equal("general", StudySummary.From("hospital-a", results[0].StudyKey, results.Select(r => r with { ReferrerId = null }), tenant).ReferrerId);
+        Assert.Null(StudySummary.From("hospital-a", results[0].StudyKey, results.Select(r => r with { ReferrerId = null }), tenant with { DefaultReferrerId = null }).ReferrerId);
+    }
 }

@@ -79,6 +79,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
                 ["RequestedPriority"] = result.RequestedPriority,
                 ["Bytes"] = result.Bytes,
                 ["OutputName"] = result.OutputName,
+                ["ReferrerId"] = result.ReferrerId,
             };
             try
             {
@@ -129,7 +130,8 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
                 e.GetString("BodyPartExamined"),
                 e.GetString("RequestedPriority"),
                 e.GetInt64("Bytes") ?? 0,
-                e.GetString("OutputName")),
+                e.GetString("OutputName"),
+                e.GetString("ReferrerId")),
         };
     }
 

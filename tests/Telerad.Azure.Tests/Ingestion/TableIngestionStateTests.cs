@@ -40,7 +40,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
         await state.SaveInstanceAsync(a);
         await state.SaveInstanceAsync(b);
-        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm");
+        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed");
         Assert.True(await state.SaveResultAsync("t1", study, "2.25.10", 1, result, late: true));
 
         // b moved on to version 2 while its version 1 was being de-identified: that result must not stick to version 2.

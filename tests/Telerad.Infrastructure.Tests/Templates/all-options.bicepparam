@@ -20,6 +20,7 @@ param tenants = [
     deidentificationProfile: 'reading'
     facilityId: 'facility-a'
     jurisdiction: 'US-CA'
+    defaultReferrerId: 'nw-ed'
     quietPeriod: '00:02:00'
     uploaderPrincipalId: '11111111-1111-1111-1111-111111111111'
     uploaderPrincipalType: 'ServicePrincipal'
