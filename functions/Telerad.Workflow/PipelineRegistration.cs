@@ -24,6 +24,7 @@ public static class PipelineRegistration
         services.AddSingleton<InstanceDeidentifier>();
         services.AddSingleton<StudyAssemblyActivities>();
         services.AddSingleton<DeidentifyInstanceActivity>();
+        services.AddSingleton<DeidentifyInstancesActivity>();
         services.AddSingleton<PublishStudySummaryActivity>();
         services.AddSingleton<FindUnprocessedInstancesActivity>();
         return services;

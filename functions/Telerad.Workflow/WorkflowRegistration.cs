@@ -8,6 +8,7 @@ public static class WorkflowRegistration
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestrator<StudyAssemblyOrchestrator>();
         registry.AddActivity<DeidentifyInstanceActivity>();
+        registry.AddActivity<DeidentifyInstancesActivity>();
         registry.AddActivity<PublishStudySummaryActivity>();
         registry.AddActivity<FindUnprocessedInstancesActivity>();
         registry.AddActivity<TriageStudyActivity>();

@@ -30,6 +30,7 @@ public class FunctionsMetadataTests
     [Theory]
     [InlineData("StudyAssemblyV1", "orchestrationTrigger")]
     [InlineData("DeidentifyInstanceV1", "activityTrigger")]
+    [InlineData("DeidentifyInstancesV1", "activityTrigger")]
     [InlineData("PublishStudySummaryV1", "activityTrigger")]
     [InlineData("TriageStudyV1", "activityTrigger")]
     [InlineData("ReadStudyV1", "orchestrationTrigger")]
@@ -97,6 +98,7 @@ public class FunctionsMetadataTests
                 "CriticalResultMetrics",
                 "CriticalResultV1",
                 "DeidentifyInstanceV1",
+                "DeidentifyInstancesV1",
                 "DeliverCriticalResultCommunicationV1",
                 "DeliverReportActivityV1",
                 "DeliverReportV1",

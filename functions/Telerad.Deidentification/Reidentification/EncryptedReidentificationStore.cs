@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Telerad.Auditing;
 
 namespace Telerad.Deidentification;
@@ -23,6 +26,15 @@ public abstract class EncryptedReidentificationStore : IReidentificationStore
     private readonly IAuditLog _audit;
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// Per study, a SHA-256 of the entry this store last wrote (in memory only). Every instance of a study carries the
+    /// same entry, so without it a 300-slice study would seal and write one record 300 times.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Tenant, string Study), byte[]> _written = new();
+
+    /// <summary>Bounds <see cref="_written"/>; when reached it starts again (a write too many is harmless).</summary>
+    private const int MaxRemembered = 4096;
+
     protected EncryptedReidentificationStore(IDeidentificationKeyProvider keys, IAuditLog audit, TimeProvider? time)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -37,8 +49,24 @@ public abstract class EncryptedReidentificationStore : IReidentificationStore
         ArgumentNullException.ThrowIfNull(entry);
         OpaqueId.Require(entry.TenantId, nameof(entry.TenantId));
         OpaqueId.Require(entry.DeidentifiedStudyInstanceUid, nameof(entry.DeidentifiedStudyInstanceUid));
-        var record = ReidentificationMapProtector.Protect(entry, _keys.GetKeys(entry.TenantId));
+        var keys = _keys.GetKeys(entry.TenantId);
+        var study = (entry.TenantId, entry.DeidentifiedStudyInstanceUid);
+
+        // The map key is part of it: after a key rotation the same entry is sealed again with the new key.
+        var fingerprint = SHA256.HashData([.. JsonSerializer.SerializeToUtf8Bytes(entry, ReidentificationJsonContext.Default.ReidentificationEntry), .. System.Text.Encoding.UTF8.GetBytes(keys.MapEncryptionKeyId)]);
+        if (_written.TryGetValue(study, out var last) && last.AsSpan().SequenceEqual(fingerprint))
+        {
+            return;
+        }
+
+        var record = ReidentificationMapProtector.Protect(entry, keys);
         await WriteRecordAsync(entry.TenantId, entry.DeidentifiedStudyInstanceUid, record, cancellationToken);
+        if (_written.Count >= MaxRemembered)
+        {
+            _written.Clear();
+        }
+
+        _written[study] = fingerprint;
     }
 
     public async Task<ReidentificationEntry?> GetAsync(string tenantId, string deidentifiedStudyInstanceUid, string actor, string purpose, CancellationToken cancellationToken = default)

@@ -21,6 +21,10 @@ public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities, S
     public Task<DeidentifiedInstance> DeidentifyInstanceV1([ActivityTrigger] DeidentifyRequest request, CancellationToken cancellationToken) =>
         activities.DeidentifyAsync(request, cancellationToken);
 
+    [Function(StudyAssembly.DeidentifyBatchActivityName)]
+    public Task<DeidentifyBatchResult> DeidentifyInstancesV1([ActivityTrigger] DeidentifyBatchRequest request, CancellationToken cancellationToken) =>
+        activities.DeidentifyBatchAsync(request, cancellationToken);
+
     [Function(StudyAssembly.PublishSummaryActivityName)]
     public Task<StudySummary> PublishStudySummaryV1([ActivityTrigger] PublishSummaryRequest request, CancellationToken cancellationToken) =>
         activities.PublishSummaryAsync(request, cancellationToken);

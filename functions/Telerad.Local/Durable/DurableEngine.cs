@@ -69,6 +69,7 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
             Orchestration(shims, CriticalResult.OrchestratorName, () => new CriticalResultOrchestrator()));
         _worker.AddTaskActivities(
             Activity(shims, StudyAssembly.DeidentifyActivityName, services.GetRequiredService<DeidentifyInstanceActivity>),
+            Activity(shims, StudyAssembly.DeidentifyBatchActivityName, services.GetRequiredService<DeidentifyInstancesActivity>),
             Activity(shims, StudyAssembly.PublishSummaryActivityName, services.GetRequiredService<PublishStudySummaryActivity>),
             Activity(shims, StudyAssembly.FindUnprocessedActivityName, services.GetRequiredService<FindUnprocessedInstancesActivity>),
             Activity(shims, TriageStudy.ActivityName, services.GetRequiredService<TriageStudyActivity>),

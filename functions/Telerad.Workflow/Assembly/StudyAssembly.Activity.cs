@@ -55,6 +55,30 @@ public sealed class StudyAssemblyActivities(
     }
 
     /// <summary>
+    /// DeidentifyInstancesV1: <see cref="DeidentifyAsync"/> for each instance of the batch, one after another. A failure
+    /// fails the batch after the instances before it are recorded; its retry finds those done and goes on from there.
+    /// </summary>
+    public async Task<DeidentifyBatchResult> DeidentifyBatchAsync(DeidentifyBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int deidentified = 0, quarantined = 0;
+        foreach (var instance in request.Instances)
+        {
+            var result = await DeidentifyAsync(new DeidentifyRequest(request.Tenant, request.StudyKey, instance.SopKey, instance.Version, request.Late), cancellationToken);
+            if (result.Outcome == DeidentifiedInstance.Deidentified)
+            {
+                deidentified++;
+            }
+            else
+            {
+                quarantined++;
+            }
+        }
+
+        return new DeidentifyBatchResult(deidentified, quarantined);
+    }
+
+    /// <summary>
     /// FindUnprocessedInstancesV1: the study's registered instances whose current version is not de-identified (sop key →
     /// version). The registry is written before a study is signalled, so an instance whose signal reached the
     /// orchestration while it was completing (and was dropped with the completed run) shows up here.
@@ -93,6 +117,12 @@ public sealed class StudyAssemblyActivities(
 public sealed class DeidentifyInstanceActivity(StudyAssemblyActivities activities) : TaskActivity<DeidentifyRequest, DeidentifiedInstance>
 {
     public override Task<DeidentifiedInstance> RunAsync(TaskActivityContext context, DeidentifyRequest input) => activities.DeidentifyAsync(input);
+}
+
+[DurableTask(StudyAssembly.DeidentifyBatchActivityName)]
+public sealed class DeidentifyInstancesActivity(StudyAssemblyActivities activities) : TaskActivity<DeidentifyBatchRequest, DeidentifyBatchResult>
+{
+    public override Task<DeidentifyBatchResult> RunAsync(TaskActivityContext context, DeidentifyBatchRequest input) => activities.DeidentifyBatchAsync(input);
 }
 
 [DurableTask(StudyAssembly.FindUnprocessedActivityName)]

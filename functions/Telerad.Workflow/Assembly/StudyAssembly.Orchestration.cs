@@ -89,8 +89,7 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             var lateNote = reported ? " (late)" : string.Empty;
             WorkflowLog.BatchStarted(log, input.StudyKey, input.Tenant, pending.Count, lateNote);
             var batch = pending.ToList();
-            await Task.WhenAll(batch.Select(p => context.CallActivityAsync<DeidentifiedInstance>(
-                StudyAssembly.DeidentifyActivityName, new DeidentifyRequest(input.Tenant, input.StudyKey, p.Key, p.Value, Late: reported), input.Retry.ToTaskOptions())));
+            await DeidentifyAsync(context, input, batch, reported);
             pending.Clear();
             foreach (var (sop, version) in batch)
             {
@@ -129,6 +128,22 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
             return null;
         }
+    }
+
+    /// <summary>De-identifies the instances: in batches of <see cref="StudyAssemblyInput.DeidentifyBatch"/>, or one activity each (runs started before batches).</summary>
+    private static Task DeidentifyAsync(TaskOrchestrationContext context, StudyAssemblyInput input, List<KeyValuePair<string, int>> instances, bool late)
+    {
+        var options = input.Retry.ToTaskOptions();
+        if (input.DeidentifyBatch <= 0)
+        {
+            return Task.WhenAll(instances.Select(p => context.CallActivityAsync<DeidentifiedInstance>(
+                StudyAssembly.DeidentifyActivityName, new DeidentifyRequest(input.Tenant, input.StudyKey, p.Key, p.Value, Late: late), options)));
+        }
+
+        return Task.WhenAll(instances.Chunk(input.DeidentifyBatch).Select(chunk => context.CallActivityAsync<DeidentifyBatchResult>(
+            StudyAssembly.DeidentifyBatchActivityName,
+            new DeidentifyBatchRequest(input.Tenant, input.StudyKey, [.. chunk.Select(p => new InstanceVersion(p.Key, p.Value))], late),
+            options)));
     }
 
     /// <summary>

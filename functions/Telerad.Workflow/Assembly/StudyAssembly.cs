@@ -10,8 +10,16 @@ public static partial class StudyAssembly
 {
     public const string OrchestratorName = "StudyAssemblyV1";
     public const string DeidentifyActivityName = "DeidentifyInstanceV1";
+    public const string DeidentifyBatchActivityName = "DeidentifyInstancesV1";
     public const string PublishSummaryActivityName = "PublishStudySummaryV1";
     public const string FindUnprocessedActivityName = "FindUnprocessedInstancesV1";
+
+    /// <summary>
+    /// Instances per de-identify activity. One activity per instance costs the engine a message each way and two history
+    /// events per instance (on Azure Storage, queue and table round trips that outweigh the work); a few instances per
+    /// activity keep that small while enough activities run at once to use the workers.
+    /// </summary>
+    public const int DefaultDeidentifyBatch = 8;
 
     /// <summary>One event name for everything that reaches a study, so a single wait covers all of them.</summary>
     public const string EventName = "StudyEvent";
@@ -22,8 +30,11 @@ public static partial class StudyAssembly
 
 /// <summary>The orchestration's input: the study, and the state carried across ContinueAsNew (ids only).</summary>
 /// <remarks>The retry policy travels in the input: orchestrators are created without services, and a snapshot taken at
-/// start keeps replays deterministic when configuration changes.</remarks>
-public sealed record StudyAssemblyInput(string Tenant, string StudyKey, int QuietPeriodSeconds, StudyAssemblyOptions Retry, bool LateRun = false, StudyAssemblyState? State = null);
+/// start keeps replays deterministic when configuration changes.
+/// <para><paramref name="DeidentifyBatch"/>: instances per <see cref="StudyAssembly.DeidentifyBatchActivityName"/>
+/// activity. 0 (what runs started before batches existed carry) schedules one
+/// <see cref="StudyAssembly.DeidentifyActivityName"/> per instance, so their replays schedule what they did.</para></remarks>
+public sealed record StudyAssemblyInput(string Tenant, string StudyKey, int QuietPeriodSeconds, StudyAssemblyOptions Retry, bool LateRun = false, StudyAssemblyState? State = null, int DeidentifyBatch = 0);
 
 /// <summary>
 /// What a study run has seen so far; small (keys and counts), so it can be carried into the next run. The
@@ -51,6 +62,15 @@ public sealed record StudyEvent(string Kind, string? SopKey = null, int Version 
 /// the study was first reported (a late instance the reading workflow must be told about).
 /// </summary>
 public sealed record DeidentifyRequest(string Tenant, string StudyKey, string SopKey, int Version, bool Late = false);
+
+/// <summary>The batch de-identify activity's input: instance versions of one study, de-identified one after another.</summary>
+public sealed record DeidentifyBatchRequest(string Tenant, string StudyKey, IReadOnlyList<InstanceVersion> Instances, bool Late = false);
+
+/// <summary>An instance version (pseudonymous SOP key).</summary>
+public sealed record InstanceVersion(string SopKey, int Version);
+
+/// <summary>What a batch did (counts only: the results themselves are in the registry).</summary>
+public sealed record DeidentifyBatchResult(int Deidentified, int Quarantined);
 
 /// <summary>The publish activity's input: the summary is built from the instance registry, not carried here.</summary>
 /// <summary>Publishes the study's summary; <paramref name="TriageFailure"/> says why triage could not run, when it could not.</summary>

@@ -53,10 +53,11 @@ public sealed class DurableTaskClientGateway(DurableTaskClient client) : IOrches
 /// the event. Starting is idempotent (an already running instance is left alone); a study whose run completed is
 /// started again as a late run, so late instances are de-identified and flagged.
 /// </summary>
-public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssemblyOptions options)
+/// <param name="deidentifyBatch">Instances per de-identify activity of the runs it starts (<see cref="StudyAssemblyInput.DeidentifyBatch"/>).</param>
+public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssemblyOptions options, int deidentifyBatch = StudyAssembly.DefaultDeidentifyBatch)
 {
-    public StudyAssemblyClient(DurableTaskClient client, StudyAssemblyOptions options)
-        : this(new DurableTaskClientGateway(client), options)
+    public StudyAssemblyClient(DurableTaskClient client, StudyAssemblyOptions options, int deidentifyBatch = StudyAssembly.DefaultDeidentifyBatch)
+        : this(new DurableTaskClientGateway(client), options, deidentifyBatch)
     {
     }
 
@@ -94,7 +95,7 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
             return;
         }
 
-        var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists);
+        var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists, DeidentifyBatch: Math.Max(1, deidentifyBatch));
         try
         {
             await engine.StartAsync(StudyAssembly.OrchestratorName, instanceId, input, cancellationToken);
