@@ -66,7 +66,7 @@ bare_run() {
 pipeline_run() {
   local data="$WORK/local-$1" bp qp tp api
   bp=$(free_port); qp=$(free_port); tp=$(free_port); api=$(free_port)
-  dotnet "$BIN/Telerad.Local.dll" --data "$data" --blob-port "$bp" --queue-port "$qp" --table-port "$tp" \
+  env ${LOCAL_ENV:-} dotnet "$BIN/Telerad.Local.dll" --data "$data" --blob-port "$bp" --queue-port "$qp" --table-port "$tp" \
     --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval "${POLL_MS:-200}" \
     --key-file "$KEYS" >"$WORK/local-$1.out" 2>"$WORK/local-$1.err" &
   local pid=$!
