@@ -55,6 +55,12 @@ public sealed record LocalOptions
     /// <summary>How often `incoming` is listed for new objects.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>An upload folder with nothing new for this long is settled: no longer listed every pass.</summary>
+    public TimeSpan UploadSettleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a settled upload folder is listed again (a resumed upload is found within this).</summary>
+    public TimeSpan UploadRescanInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Objects ingested at once.</summary>
     public int IngestConcurrency { get; init; } = 8;
 
@@ -97,9 +103,9 @@ public sealed record LocalOptions
         }
 
         if (QuietPeriod < TimeSpan.FromSeconds(1) || PollInterval < TimeSpan.FromMilliseconds(50) || IngestConcurrency < 1 || ActivityConcurrency < 1
-            || MessageVisibilityTimeout < TimeSpan.FromSeconds(5))
+            || MessageVisibilityTimeout < TimeSpan.FromSeconds(5) || UploadSettleAfter < TimeSpan.Zero || UploadRescanInterval < TimeSpan.Zero)
         {
-            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s.");
+            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s, upload settle and rescan intervals >= 0.");
         }
 
         Retry.Validate();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Telerad.Storage;
 
 /// <summary>
@@ -51,9 +53,39 @@ public interface IObjectStore
     /// <summary>Objects whose names start with <paramref name="prefix"/>, in name order.</summary>
     IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One level of the name hierarchy below <paramref name="prefix"/> (empty, or ending with '/'): the
+    /// objects directly there, and each "folder" (the prefix plus the next name segment and its '/') once. Lets a caller
+    /// skip folders it has no reason to read again. This default reads every object below the prefix; a store whose
+    /// service lists by delimiter overrides it.
+    /// </summary>
+    async IAsyncEnumerable<ObjectLevelEntry> ListLevelAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? lastFolder = null;
+        await foreach (var item in ListAsync(container, prefix, cancellationToken))
+        {
+            var slash = item.Reference.Name.IndexOf('/', prefix.Length);
+            if (slash < 0)
+            {
+                yield return new ObjectLevelEntry(null, item);
+                continue;
+            }
+
+            var folder = item.Reference.Name[..(slash + 1)];
+            if (folder != lastFolder)
+            {
+                lastFolder = folder;
+                yield return new ObjectLevelEntry(folder, null);
+            }
+        }
+    }
+
     /// <summary>Deletes an object; false if it did not exist.</summary>
     Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An entry of <see cref="IObjectStore.ListLevelAsync"/>: a folder (a name prefix ending with '/') or an object.</summary>
+public readonly record struct ObjectLevelEntry(string? Folder, ObjectProperties? Object);
 
 /// <summary>A container and an object name in it.</summary>
 public readonly record struct ObjectRef(string Container, string Name)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Telerad.Azure;
 using Telerad.Upload;
@@ -44,6 +45,8 @@ public sealed class LocalRuntimeFixture : IAsyncLifetime
                 QuietPeriod = TimeSpan.FromSeconds(8), // longer than any gap between a study's instances on a busy machine: none may come in "late"
                 KeyFile = Site.KeyFile,
                 PollInterval = TimeSpan.FromMilliseconds(200),
+                UploadSettleAfter = TimeSpan.FromSeconds(2), // short, so a test sees folders settle and a rescan find a late object
+                UploadRescanInterval = TimeSpan.FromSeconds(4),
                 LogLevel = LogLevel.Warning,
             },
             TextWriter.Null,
@@ -150,6 +153,61 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
             .ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, all, StringComparison.Ordinal));
         Assert.DoesNotContain("Sample^", all, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Once an upload stops changing its folder is no longer listed every pass (the poller's cost stays flat however
+    /// much was ever uploaded), and an object added to it later is still found, at the next rescan.
+    /// </summary>
+    [Fact]
+    public async Task Settled_upload_folders_are_not_listed_every_pass_and_a_late_object_is_still_found()
+    {
+        // Copies of a sample instance, written straight into a new upload folder: duplicates of an instance already
+        // de-identified, so no study hears of them (a manifest would reopen its study as a late run).
+        var source = Directory.EnumerateFiles(fixture.Site.Samples, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var store = new BlobObjectStore(fixture.Runtime.Storage.CreateBlobServiceClient());
+        var uploadId = UploadIds.NewUploadId(DateTimeOffset.UtcNow);
+        async Task WriteCopyAsync(string name)
+        {
+            await using var content = File.OpenRead(source);
+            await store.WriteAsync(new ObjectRef(Containers.Incoming, $"{TestSite.Tenant}/{uploadId}/{name}"), content);
+        }
+
+        await WriteCopyAsync("copy.dcm");
+        using var api = new LocalApi(fixture.Runtime.ApiAddress);
+        await WaitForUploadAsync(api, uploadId, objects: 1);
+
+        var poller = fixture.Runtime.Services.GetRequiredService<IncomingPoller>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (poller.FoldersListedLastPass > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"upload folders never settled: {poller.FoldersListedLastPass} listed at the last pass");
+            await Task.Delay(100);
+        }
+
+        await WriteCopyAsync("late.dcm");
+        var status = await WaitForUploadAsync(api, uploadId, objects: 2);
+        Assert.Equal(2, status.GetProperty("outcomes").GetProperty("duplicate").GetInt32()); // the copy and the late one: both a sample instance again
+    }
+
+    private static async Task<JsonElement> WaitForUploadAsync(LocalApi api, string uploadId, int objects)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (status, body) = await api.GetAsync($"uploads/{TestSite.Tenant}/{uploadId}");
+            if (status == HttpStatusCode.OK)
+            {
+                var upload = JsonDocument.Parse(body).RootElement.Clone();
+                if (upload.GetProperty("objects").GetInt32() == objects && upload.GetProperty("pending").GetInt32() == 0)
+                {
+                    return upload;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"upload {uploadId} did not reach {objects} handled objects: {status} {body}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>The original SOP Instance UID of an uploaded file, read with dcmdump (not with our reader).</summary>

@@ -154,12 +154,35 @@ public sealed class BlobObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var client = _service.GetBlobContainerClient(container);
-        var pages = client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        var pages = client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).AsPages();
+        await foreach (var item in ItemsAsync(pages, container, prefix, cancellationToken))
+        {
+            yield return Properties(container, item);
+        }
+    }
+
+    /// <summary>The service's delimiter listing: one entry per folder, however many objects it holds.</summary>
+    public async IAsyncEnumerable<ObjectLevelEntry> ListLevelAsync(string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var client = _service.GetBlobContainerClient(container);
+        var pages = client.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/", Traits = BlobTraits.Metadata }, cancellationToken).AsPages();
+        await foreach (var item in ItemsAsync(pages, container, prefix, cancellationToken))
+        {
+            yield return item.IsPrefix ? new ObjectLevelEntry(item.Prefix, null) : new ObjectLevelEntry(null, Properties(container, item.Blob));
+        }
+    }
+
+    /// <summary>A listing's items, page by page, in the service's order (UTF-8 binary name order); a missing container lists nothing.</summary>
+    private static async IAsyncEnumerable<T> ItemsAsync<T>(IAsyncEnumerable<Page<T>> listing, string container, string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : notnull
+    {
+        var pages = listing.GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
             {
-                Page<BlobItem> page;
+                Page<T> page;
                 try
                 {
                     if (!await pages.MoveNextAsync())
@@ -182,16 +205,9 @@ public sealed class BlobObjectStore : IObjectStore
                     throw Unreachable("listing", new ObjectRef(container, prefix), e);
                 }
 
-                // The service lists in name order (UTF-8 binary order); this keeps its order.
                 foreach (var item in page.Values)
                 {
-                    var p = item.Properties;
-                    yield return new ObjectProperties(
-                        new ObjectRef(container, item.Name),
-                        p.ContentLength ?? 0,
-                        p.ETag?.ToString() ?? string.Empty,
-                        p.LastModified ?? DateTimeOffset.MinValue,
-                        Metadata(item.Metadata));
+                    yield return item;
                 }
             }
         }
@@ -199,6 +215,17 @@ public sealed class BlobObjectStore : IObjectStore
         {
             await pages.DisposeAsync();
         }
+    }
+
+    private static ObjectProperties Properties(string container, BlobItem item)
+    {
+        var p = item.Properties;
+        return new ObjectProperties(
+            new ObjectRef(container, item.Name),
+            p.ContentLength ?? 0,
+            p.ETag?.ToString() ?? string.Empty,
+            p.LastModified ?? DateTimeOffset.MinValue,
+            Metadata(item.Metadata));
     }
 
     public Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>

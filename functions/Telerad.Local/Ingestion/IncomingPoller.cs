@@ -6,8 +6,9 @@ namespace Telerad.Local;
 
 /// <summary>
 /// What Event Grid does in Azure: finds new objects in `incoming` and hands each to the same IngestInstance handler
-/// and study signals as the Functions trigger. It lists the container every <see cref="LocalOptions.PollInterval"/>;
-/// its cursor is the set of object versions (name and ETag) already handled, kept in memory and in the
+/// and study signals as the Functions trigger. Every <see cref="LocalOptions.PollInterval"/> it lists the tenants'
+/// upload folders, and in full only those that are new or still changing (<see cref="UploadFolders"/>: settled ones
+/// are listed again once in a while); its cursor is the set of object versions (name and ETag) already handled, kept in memory and in the
 /// <see cref="IngestionJournal"/> (read once at start). Objects extracted from archives are new objects in `incoming`
 /// and are picked up the same way. A failing object is retried with a growing delay; logs carry opaque ids only.
 /// </summary>
@@ -25,12 +26,16 @@ public sealed partial class IncomingPoller(
 {
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NotBefore)> _failing = new(StringComparer.Ordinal);
     private HashSet<string> _handled = [];
+    private readonly UploadFolders _folders = new(options.UploadSettleAfter, options.UploadRescanInterval);
 
     /// <summary>When the last complete pass over `incoming` ended (for /health).</summary>
     public DateTimeOffset? LastPass { get; private set; }
 
     /// <summary>Object versions handled since start or found in the journal.</summary>
     public int Handled => Volatile.Read(ref _handled).Count;
+
+    /// <summary>Upload folders listed in full at the last pass (the rest were settled).</summary>
+    public int FoldersListedLastPass => _folders.ListedLastPass;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +72,8 @@ public sealed partial class IncomingPoller(
     {
         var now = time.GetUtcNow();
         var fresh = new List<(ObjectProperties Object, string Key)>();
-        await foreach (var item in store.ListAsync(Containers.Incoming, string.Empty, cancellationToken))
+        _folders.BeginPass();
+        await foreach (var item in ListAsync(now, cancellationToken))
         {
             var (partition, row) = IngestionJournal.KeyOf(item);
             var key = partition + "/" + row;
@@ -103,6 +109,43 @@ public sealed partial class IncomingPoller(
         {
             var summary = string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Value} {o.Key}"));
             LogPass(fresh.Count, summary);
+        }
+    }
+
+    /// <summary>
+    /// What this pass looks at: objects outside upload folders ({tenant}/{upload-id}/; they are handled, and refused, as
+    /// any other), and everything in the upload folders <see cref="UploadFolders"/> says to list.
+    /// </summary>
+    private async IAsyncEnumerable<ObjectProperties> ListAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var top in store.ListLevelAsync(Containers.Incoming, string.Empty, cancellationToken))
+        {
+            if (top.Object is { } stray)
+            {
+                yield return stray;
+                continue;
+            }
+
+            await foreach (var entry in store.ListLevelAsync(Containers.Incoming, top.Folder!, cancellationToken))
+            {
+                if (entry.Object is { } loose)
+                {
+                    yield return loose;
+                }
+                else if (_folders.ShouldList(entry.Folder!, now))
+                {
+                    var changed = false;
+                    await foreach (var item in store.ListAsync(Containers.Incoming, entry.Folder!, cancellationToken))
+                    {
+                        // Anything not handled yet (new, or failing and waiting for its retry) keeps the folder active.
+                        var (partition, row) = IngestionJournal.KeyOf(item);
+                        changed |= !_handled.Contains(partition + "/" + row);
+                        yield return item;
+                    }
+
+                    _folders.Listed(entry.Folder!, now, changed);
+                }
+            }
         }
     }
 

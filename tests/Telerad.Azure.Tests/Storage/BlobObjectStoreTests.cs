@@ -266,6 +266,65 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
         }
     }
 
+    /// <summary>
+    /// The service's delimiter listing (one entry per folder) gives what the interface's default derives from the full
+    /// listing; the poller relies on it to skip settled upload folders.
+    /// </summary>
+    [Fact]
+    public async Task A_level_lists_its_objects_and_each_folder_once_as_the_full_listing_implies()
+    {
+        var store = Store();
+        foreach (var name in new[] { "stray.dcm", "t1/loose.dcm", "t1/u1/a.dcm", "t1/u1/b.dcm", "t1/u1/zip/c.dcm", "t1/u2/d.dcm", "t10/u3/e.dcm" })
+        {
+            await store.WriteAsync(Ref(name), new MemoryStream(Encoding.UTF8.GetBytes(name)), new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["n"] = "1" } });
+        }
+
+        var byService = await LevelAsync(store, string.Empty);
+        Assert.Equal(["folder t1/", "folder t10/", "object stray.dcm"], byService);
+        Assert.Equal(byService, await LevelAsync(new FullListingOnly(store), string.Empty));
+        var t1 = await LevelAsync(store, "t1/");
+        Assert.Equal(["folder t1/u1/", "folder t1/u2/", "object t1/loose.dcm"], t1);
+        Assert.Equal(t1, await LevelAsync(new FullListingOnly(store), "t1/"));
+        Assert.Empty(await LevelAsync(store, "t1/u9/"));
+
+        var level = new List<ObjectLevelEntry>();
+        await foreach (var entry in store.ListLevelAsync(_container, "t1/"))
+        {
+            level.Add(entry);
+        }
+
+        var loose = Assert.Single(level, e => e.Object is not null).Object!;
+        Assert.Equal(("t1/loose.dcm", "1", 12L), (loose.Reference.Name, loose.Metadata["n"], loose.Length));
+        Assert.Empty(await LevelAsync(store, string.Empty, "nosuch" + _container));
+    }
+
+    private async Task<List<string>> LevelAsync(IObjectStore store, string prefix, string? container = null)
+    {
+        var entries = new List<string>();
+        await foreach (var entry in store.ListLevelAsync(container ?? _container, prefix))
+        {
+            entries.Add(entry.Folder is { } folder ? "folder " + folder : "object " + entry.Object!.Reference.Name);
+        }
+
+        return [.. entries.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The store without its own level listing: the interface's default, from <see cref="IObjectStore.ListAsync"/>.</summary>
+    private sealed class FullListingOnly(IObjectStore inner) : IObjectStore
+    {
+        public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.GetPropertiesAsync(reference, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.OpenReadAsync(reference, cancellationToken);
+
+        public Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default) => inner.WriteAsync(reference, content, options, cancellationToken);
+
+        public Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default) => inner.AppendAsync(reference, block, cancellationToken);
+
+        public IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(container, prefix, cancellationToken);
+
+        public Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.DeleteAsync(reference, cancellationToken);
+    }
+
     [Fact]
     public async Task Missing_objects_and_containers_are_not_found_without_naming_the_object()
     {
