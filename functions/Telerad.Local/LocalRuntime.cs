@@ -59,7 +59,7 @@ public sealed class LocalRuntime : IAsyncDisposable
         var storage = new LocalStorage(options.StorageConnectionString ?? azurite!.ConnectionString, azurite is not null);
         try
         {
-            var app = Build(options, storage);
+            var app = Build(options, storage, await LocalTenantSettings.LoadAsync(options, cancellationToken));
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -132,7 +132,7 @@ public sealed class LocalRuntime : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(LocalOptions options, LocalStorage storage)
+    private static WebApplication Build(LocalOptions options, LocalStorage storage, IReadOnlyList<TenantSettings> tenants)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(options.Urls);
@@ -156,7 +156,7 @@ public sealed class LocalRuntime : IAsyncDisposable
         builder.Logging.AddFilter("DurableTask.AzureStorage", level => level >= (options.LogLevel <= LogLevel.Debug ? LogLevel.Warning : LogLevel.Error));
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddTeleradLocal(options, storage);
+        builder.Services.AddTeleradLocal(options, storage, tenants);
         builder.Services.AddAuthentication(DevIdentityHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, DevIdentityHandler>(DevIdentityHandler.SchemeName, null);
         builder.Services.AddAuthorization();

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Telerad.Azure;
+using Telerad.Reading.Configuration;
 using Telerad.Upload;
 
 namespace Telerad.Local.Tests;
@@ -153,6 +154,38 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
             .ToList();
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, all, StringComparison.Ordinal));
         Assert.DoesNotContain("Sample^", all, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The demo tenant's reading configuration has one facility and one referrer: ingestion takes them as the tenant's
+    /// settings, so each summary names the facility, the patients' jurisdiction and the referrer, as a hospital's would.
+    /// </summary>
+    [Fact]
+    public async Task Summaries_name_the_facility_jurisdiction_and_referrer_of_the_tenants_reading_configuration()
+    {
+        using var api = new LocalApi(fixture.Runtime.ApiAddress);
+        foreach (var study in fixture.Studies.EnumerateArray())
+        {
+            var (status, body) = await api.GetAsync($"studies/{TestSite.Tenant}/{study.GetProperty("studyKey").GetString()}");
+            Assert.Equal(HttpStatusCode.OK, status);
+            var summary = JsonDocument.Parse(body).RootElement.GetProperty("summary");
+            Assert.Equal(("demo-hospital", "US-NY", "demo-ed"), (summary.GetProperty("facilityId").GetString(), summary.GetProperty("patientJurisdiction").GetString(), summary.GetProperty("referrerId").GetString()));
+        }
+    }
+
+    [Fact]
+    public void A_tenant_with_several_facilities_or_referrers_gets_no_default_from_them()
+    {
+        static FacilityConfiguration Facility(string id) => new() { Id = id, DisplayName = id, Jurisdiction = "US-" + id };
+        static ReferrerConfiguration Referrer(string id) => new() { Id = id, DisplayName = id, FhirEndpointId = "ehr", CriticalResultContacts = [] };
+        var quiet = TimeSpan.FromSeconds(5);
+
+        var single = LocalTenantSettings.From("t", quiet, [Facility("NY")], [Referrer("ed")]);
+        Assert.Equal(("t", "NY", "US-NY", "ed", quiet), (single.Id, single.FacilityId, single.Jurisdiction, single.DefaultReferrerId, single.QuietPeriod));
+        var several = LocalTenantSettings.From("t", quiet, [Facility("NY"), Facility("NJ")], [Referrer("ed"), Referrer("ortho")]);
+        Assert.Equal(((string?)null, (string?)null, (string?)null), (several.FacilityId, several.Jurisdiction, several.DefaultReferrerId));
+        var none = LocalTenantSettings.From("t", quiet, [], []);
+        Assert.Equal(((string?)null, (string?)null), (none.FacilityId, none.DefaultReferrerId));
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace Telerad.Local;
 /// </summary>
 public static class LocalServices
 {
-    public static IServiceCollection AddTeleradLocal(this IServiceCollection services, LocalOptions options, LocalStorage storage)
+    public static IServiceCollection AddTeleradLocal(this IServiceCollection services, LocalOptions options, LocalStorage storage, IReadOnlyList<TenantSettings> tenants)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,7 +29,7 @@ public static class LocalServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new IngestionOptions());
         services.AddSingleton(options.Retry);
-        services.AddSingleton<ITenantDirectory>(new StaticTenantDirectory(options.Tenants.Select(t => new TenantSettings { Id = t, QuietPeriod = options.QuietPeriod })));
+        services.AddSingleton<ITenantDirectory>(new StaticTenantDirectory(tenants));
         services.AddSingleton(storage.CreateBlobServiceClient());
         services.AddSingleton(storage.CreateTableServiceClient());
         services.AddSingleton<IDeidentificationKeyProvider>(new LocalKeyFile(options.KeyFile ?? LocalKeyFile.DefaultPath()));
