@@ -309,6 +309,32 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.Equal(etag, (await _store.GetPropertiesAsync(output))!.ETag); // not de-identified a second time
     }
 
+    /// <summary>
+    /// A manifest for a finished study (the study uploaded again, or its manifest handled after it completed) does not
+    /// reopen it: a manifest brings no instance, and a late run would only triage and publish the study again.
+    /// </summary>
+    [Fact]
+    public async Task A_manifest_after_completion_does_not_reopen_the_study()
+    {
+        var accepted = await IngestAsync(2, upload: "u-manifest-again");
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Manifest(2));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a late run would have been created by now
+        var after = await _host.Client.GetInstanceAsync(id);
+        Assert.Equal((OrchestrationRuntimeStatus.Completed, first.CreatedAt), (after!.RuntimeStatus, after.CreatedAt));
+    }
+
     /// <summary>Waits for the run that a signal after completion starts (not the completed one before it) to complete.</summary>
     private async Task<OrchestrationMetadata> NextRunCompletedAsync(string id, OrchestrationMetadata previous)
     {

@@ -77,7 +77,10 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
         await startLock.WaitAsync(cancellationToken);
         try
         {
-            await EnsureRunningAsync(tenant, studyKey, instanceId, quietPeriod, cancellationToken);
+            if (!await EnsureRunningAsync(tenant, studyKey, instanceId, quietPeriod, studyEvent.Kind == StudyEvent.ManifestLanded, cancellationToken))
+            {
+                return;
+            }
         }
         finally
         {
@@ -87,12 +90,22 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
         await engine.RaiseEventAsync(instanceId, StudyAssembly.EventName, studyEvent, cancellationToken);
     }
 
-    private async Task EnsureRunningAsync(string tenant, string studyKey, string instanceId, TimeSpan quietPeriod, CancellationToken cancellationToken)
+    /// <summary>
+    /// False when the event needs no run: a manifest for a study that has finished (a re-upload of a processed study, a
+    /// manifest handled after its study completed). A manifest brings no instance; any instance still to come starts a
+    /// late run with its own signal, so reopening the study would only triage and publish it again.
+    /// </summary>
+    private async Task<bool> EnsureRunningAsync(string tenant, string studyKey, string instanceId, TimeSpan quietPeriod, bool manifest, CancellationToken cancellationToken)
     {
         var (exists, running) = await engine.GetStateAsync(instanceId, cancellationToken);
         if (running)
         {
-            return;
+            return true;
+        }
+
+        if (exists && manifest)
+        {
+            return false;
         }
 
         var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists, DeidentifyBatch: Math.Max(1, deidentifyBatch));
@@ -104,5 +117,7 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
         {
             // Another host started it between our check and our start: it is running now, which is all we need.
         }
+
+        return true;
     }
 }
