@@ -166,7 +166,7 @@ internal static class DemoReading
 
         await output.WriteLineAsync(string.Format(
             CultureInfo.InvariantCulture,
-            "The critical result went to {0} (the samples name no referrer, so the tenant's operations desk finds the ordering clinician) with a signed acknowledgment link; acknowledged with it ({1}); the EHR holds the loop as {2} Communications: {3}",
+            "The critical result went to {0} (a critical-result contact of the study's referrer: the demo tenant has one, so ingestion names it on every summary) with a signed acknowledgment link; acknowledged with it ({1}); the EHR holds the loop as {2} Communications: {3}",
             recipient,
             (int)acknowledged.StatusCode,
             communications.Count,
