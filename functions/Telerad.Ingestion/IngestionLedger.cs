@@ -58,4 +58,13 @@ public interface IInstanceRegistry
 
     /// <summary>Every instance of a study: what its summary is built from.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Instances of any study whose current version was registered before <paramref name="registeredBefore"/> and is
+    /// still not de-identified: what the stalled-instance sweep repairs (a signal lost as its study completed).
+    /// </summary>
+    IAsyncEnumerable<StalledInstance> ListStalledAsync(DateTimeOffset registeredBefore, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An instance version registered but not de-identified (pseudonymous keys only).</summary>
+public sealed record StalledInstance(string Tenant, string StudyKey, string SopKey, int Version, DateTimeOffset RegisteredAt);

@@ -61,6 +61,12 @@ public sealed record LocalOptions
     /// <summary>How often a settled upload folder is listed again (a resumed upload is found within this).</summary>
     public TimeSpan UploadRescanInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often registered instances that are not de-identified while their study is not running are looked for.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How old such an instance must be before the sweep signals its study (younger ones are on their way).</summary>
+    public TimeSpan StalledAfter { get; init; } = StalledInstanceSweep.DefaultMinimumAge;
+
     /// <summary>Objects ingested at once.</summary>
     public int IngestConcurrency { get; init; } = 8;
 
@@ -103,9 +109,10 @@ public sealed record LocalOptions
         }
 
         if (QuietPeriod < TimeSpan.FromSeconds(1) || PollInterval < TimeSpan.FromMilliseconds(50) || IngestConcurrency < 1 || ActivityConcurrency < 1
-            || MessageVisibilityTimeout < TimeSpan.FromSeconds(5) || UploadSettleAfter < TimeSpan.Zero || UploadRescanInterval < TimeSpan.Zero)
+            || MessageVisibilityTimeout < TimeSpan.FromSeconds(5) || UploadSettleAfter < TimeSpan.Zero || UploadRescanInterval < TimeSpan.Zero
+            || SweepInterval <= TimeSpan.Zero || StalledAfter < TimeSpan.Zero)
         {
-            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s, upload settle and rescan intervals >= 0.");
+            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s, upload settle and rescan intervals >= 0, sweep interval > 0.");
         }
 
         Retry.Validate();

@@ -23,6 +23,9 @@ internal static partial class WorkflowLog
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Study {StudyKey} (tenant {Tenant}): the registry has {Count} instances no signal announced (lost in a crash?); they are de-identified before the study completes")]
     public static partial void UnsignalledInstancesFound(ILogger logger, string studyKey, string tenant, int count);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Study {StudyKey} (tenant {Tenant}): {Count} instances registered but not de-identified and its orchestration is not running (a signal lost as it completed?); signalled again")]
+    public static partial void StalledInstancesSignalled(ILogger logger, string studyKey, string tenant, int count);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) triaged: {Status}, {Flagged} findings flagged, critical {Critical}, {Instances} instances read, priority upgrade {Upgrade}")]
     public static partial void StudyTriaged(ILogger logger, string studyKey, string tenant, string status, int flagged, bool critical, int instances, bool upgrade);
 

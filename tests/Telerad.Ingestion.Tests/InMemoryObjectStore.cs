@@ -70,6 +70,7 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
 {
     private readonly ConcurrentDictionary<(string, string, string), LedgerEntry> _ledger = new();
     private readonly ConcurrentDictionary<(string, string, string), InstanceRecord> _instances = new();
+    private readonly ConcurrentDictionary<(string, string, string), DateTimeOffset> _registeredAt = new();
 
     public ConcurrentQueue<Telerad.Auditing.AuditRecord> Audit { get; } = new();
 
@@ -90,6 +91,7 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
         lock (_instances)
         {
             _instances[(record.Tenant, record.StudyKey, record.SopKey)] = record;
+            _registeredAt[(record.Tenant, record.StudyKey, record.SopKey)] = DateTimeOffset.UtcNow;
         }
 
         return Task.CompletedTask;
@@ -111,6 +113,24 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
 
     public Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<InstanceRecord>>([.. _instances.Values.Where(r => r.Tenant == tenant && r.StudyKey == studyKey).OrderBy(r => r.SopKey, StringComparer.Ordinal)]);
+
+    public async IAsyncEnumerable<StalledInstance> ListStalledAsync(DateTimeOffset registeredBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<StalledInstance> stalled;
+        lock (_instances)
+        {
+            stalled = [.. _instances.Values.Where(r => !r.IsDone)
+                .Select(r => new StalledInstance(r.Tenant, r.StudyKey, r.SopKey, r.Version, _registeredAt[(r.Tenant, r.StudyKey, r.SopKey)]))
+                .Where(s => s.RegisteredAt < registeredBefore)];
+        }
+
+        foreach (var instance in stalled)
+        {
+            yield return instance;
+        }
+
+        await Task.CompletedTask;
+    }
 
     public Task WriteAsync(Telerad.Auditing.AuditRecord record, CancellationToken cancellationToken = default)
     {

@@ -174,6 +174,14 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_stalled_instance_sweep_runs_here_and_finds_nothing_after_a_clean_upload()
+    {
+        Assert.Contains(fixture.Runtime.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is StalledInstanceSweeper);
+        var sweep = fixture.Runtime.Services.GetRequiredService<StalledInstanceSweep>();
+        Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // every registered instance was de-identified: no marker left
+    }
+
+    [Fact]
     public void A_tenant_with_several_facilities_or_referrers_gets_no_default_from_them()
     {
         static FacilityConfiguration Facility(string id) => new() { Id = id, DisplayName = id, Jurisdiction = "US-" + id };

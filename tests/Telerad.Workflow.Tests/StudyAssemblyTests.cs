@@ -335,6 +335,38 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.Equal((OrchestrationRuntimeStatus.Completed, first.CreatedAt), (after!.RuntimeStatus, after.CreatedAt));
     }
 
+    /// <summary>
+    /// The gap signals cannot close: an instance registered as its study completed, whose signal the engine dropped. The
+    /// sweep finds it (registered, not de-identified, study not running), signals the study, and the late run
+    /// de-identifies it and flags it late. While a study runs the sweep leaves it alone.
+    /// </summary>
+    [Fact]
+    public async Task The_sweep_finds_an_instance_whose_signal_was_lost_as_its_study_completed()
+    {
+        var accepted = await IngestAsync(2, upload: "u-stalled");
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        var fastTenants = new StaticTenantDirectory([new TenantSettings { Id = "hospital-a", FacilityId = "fac-1", Jurisdiction = "US-NY", QuietPeriod = TimeSpan.FromSeconds(2) }]);
+        var sweep = new StalledInstanceSweep(_state, new DurableTaskClientGateway(_host.Client), client, fastTenants, TimeProvider.System);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(accepted[0].SopKey, accepted[0].Version));
+        Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // running, with an instance not yet signalled: left alone
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(accepted[1].SopKey, accepted[1].Version));
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(2, first.ReadOutputAs<StudySummary>()!.Instances);
+
+        // A third instance registered after the study completed; its signal is lost.
+        await IngestAsync(1, upload: "u-stalled", skip: 2);
+        Assert.Equal(0, await sweep.SweepAsync(TimeSpan.FromMinutes(5))); // too young to be stalled
+        Assert.Equal(1, await sweep.SweepAsync(TimeSpan.Zero));
+
+        var again = await NextRunCompletedAsync(id, first);
+        var summary = again.ReadOutputAs<StudySummary>()!;
+        Assert.Equal((3, 1), (summary.Instances, summary.LateInstances));
+        Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // nothing left
+    }
+
     /// <summary>Waits for the run that a signal after completion starts (not the completed one before it) to complete.</summary>
     private async Task<OrchestrationMetadata> NextRunCompletedAsync(string id, OrchestrationMetadata previous)
     {

@@ -15,6 +15,12 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
     public const string LedgerTable = "ingestion";
     public const string InstancesTable = "instances";
 
+    /// <summary>
+    /// The partition of markers of instances registered and not yet de-identified (RowKey tenant_study_sop): the
+    /// stalled-instance sweep reads this one small partition instead of every study's. '~' is in no tenant id.
+    /// </summary>
+    public const string PendingPartition = "~pending";
+
     private readonly CreatedTable _ledger = new(service, LedgerTable);
     private readonly CreatedTable _instances = new(service, InstancesTable);
 
@@ -85,6 +91,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
             {
                 // Conditional on the row read above: a new version saved in between is never given this result.
                 await table.UpdateEntityAsync(update, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                await ClearPendingAsync(table, tenant, studyKey, sopKey, version, cancellationToken);
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == 412)
@@ -149,7 +156,49 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
             },
             TableUpdateMode.Replace,
             cancellationToken);
+
+        // After the row: a marker without its instance would send the sweep after nothing. (A crash between the two
+        // leaves an instance without a marker; its redelivery registers it again and writes one.)
+        await table.UpsertEntityAsync(
+            new TableEntity(PendingPartition, PendingRowKey(record.Tenant, record.StudyKey, record.SopKey))
+            {
+                ["Tenant"] = record.Tenant,
+                ["StudyKey"] = record.StudyKey,
+                ["SopKey"] = record.SopKey,
+                ["Version"] = record.Version,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
     }
+
+    public async IAsyncEnumerable<StalledInstance> ListStalledAsync(DateTimeOffset registeredBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var table = await _instances.GetAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition} and Timestamp lt {registeredBefore}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return new StalledInstance(e.GetString("Tenant"), e.GetString("StudyKey"), e.GetString("SopKey"), e.GetInt32("Version") ?? 0, e.Timestamp ?? DateTimeOffset.MinValue);
+        }
+    }
+
+    /// <summary>Removes the instance's marker if it is still the one of <paramref name="version"/> (a newer version keeps its own).</summary>
+    private static async Task ClearPendingAsync(TableClient table, string tenant, string studyKey, string sopKey, int version, CancellationToken cancellationToken)
+    {
+        var marker = await table.GetEntityIfExistsAsync<TableEntity>(PendingPartition, PendingRowKey(tenant, studyKey, sopKey), cancellationToken: cancellationToken);
+        if (marker.HasValue && marker.Value!.GetInt32("Version") == version)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(marker.Value, marker.Value.ETag, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Gone already, or replaced by a newer version's marker in between: either way not this version's.
+            }
+        }
+    }
+
+    private static string PendingRowKey(string tenant, string studyKey, string sopKey) => tenant + "_" + studyKey + "_" + sopKey;
 
     /// <summary>ETags carry quotes; table keys may not contain '/', '\', '#', '?'.</summary>
     private static string LedgerRowKey(string objectId, string etag) => objectId + "_" + etag.Trim('"').Replace('/', '-');

@@ -66,6 +66,8 @@ public static class LocalServices
         services.AddSingleton<SignalRecovery>();
         services.AddSingleton<IncomingPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<IncomingPoller>());
+        services.AddSingleton<StalledInstanceSweep>();
+        services.AddHostedService<StalledInstanceSweeper>();
         services.AddSingleton<StatusQueries>();
         return services;
     }

@@ -57,4 +57,43 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.Null(listed.Single(r => r.SopKey == "2.25.11").Result);
         Assert.Empty(await state.ListInstancesAsync("t2", study)); // another tenant's partition
     }
+
+    /// <summary>Registered and not de-identified: a marker the sweep lists; the result clears it, unless a newer version replaced it.</summary>
+    [Fact]
+    public async Task Instances_not_yet_deidentified_are_listed_as_stalled_until_their_result_is_saved()
+    {
+        var state = new TableIngestionState(azurite.CreateTableServiceClient());
+        var study = "2.25." + Guid.NewGuid().ToString("N")[..12];
+        var a = new InstanceRecord("t1", study, "2.25.30", "aa", 1, "obj-a", "t1/u/a.dcm");
+        var b = new InstanceRecord("t1", study, "2.25.31", "bb", 1, "obj-b", "t1/u/b.dcm");
+        await state.SaveInstanceAsync(a);
+        await state.SaveInstanceAsync(b);
+        async Task<List<string>> StalledAsync(DateTimeOffset before)
+        {
+            var found = new List<string>();
+            await foreach (var s in state.ListStalledAsync(before))
+            {
+                if (s.StudyKey == study)
+                {
+                    found.Add($"{s.SopKey} v{s.Version}");
+                }
+            }
+
+            return [.. found.Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(-5))); // registered just now: not older than that
+        Assert.Equal(["2.25.30 v1", "2.25.31 v1"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        var result = new DeidentifiedInstance("t1", study, "2.25.40", "2.25.30", DeidentifiedInstance.Deidentified, null, "CT", null, null, 10, "t1/x.dcm");
+        Assert.True(await state.SaveResultAsync("t1", study, "2.25.30", 1, result, late: false));
+        Assert.Equal(["2.25.31 v1"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        // b's version 2 arrives while version 1 is being de-identified: version 1's result does not clear version 2's marker.
+        await state.SaveInstanceAsync(b with { ContentSha256 = "cc", Version = 2 });
+        Assert.False(await state.SaveResultAsync("t1", study, "2.25.31", 1, result with { SopKey = "2.25.31" }, late: false));
+        Assert.Equal(["2.25.31 v2"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.True(await state.SaveResultAsync("t1", study, "2.25.31", 2, result with { SopKey = "2.25.31" }, late: false));
+        Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+    }
 }
