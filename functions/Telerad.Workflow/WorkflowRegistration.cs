@@ -11,6 +11,8 @@ public static class WorkflowRegistration
         registry.AddActivity<DeidentifyInstancesActivity>();
         registry.AddActivity<PublishStudySummaryActivity>();
         registry.AddActivity<FindUnprocessedInstancesActivity>();
+        registry.AddOrchestrator<StalledInstanceSweepOrchestrator>();
+        registry.AddActivity<SweepStalledInstancesActivity>();
         registry.AddActivity<TriageStudyActivity>();
         registry.AddOrchestrator<ReadStudyOrchestrator>();
         registry.AddActivity<AssignReaderActivity>();

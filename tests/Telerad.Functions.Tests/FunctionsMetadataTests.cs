@@ -31,6 +31,8 @@ public class FunctionsMetadataTests
     [InlineData("StudyAssemblyV1", "orchestrationTrigger")]
     [InlineData("DeidentifyInstanceV1", "activityTrigger")]
     [InlineData("DeidentifyInstancesV1", "activityTrigger")]
+    [InlineData("StalledInstanceSweepV1", "orchestrationTrigger")]
+    [InlineData("SweepStalledInstancesV1", "activityTrigger")]
     [InlineData("PublishStudySummaryV1", "activityTrigger")]
     [InlineData("TriageStudyV1", "activityTrigger")]
     [InlineData("ReadStudyV1", "orchestrationTrigger")]
@@ -121,8 +123,10 @@ public class FunctionsMetadataTests
                 "ReadingWorklist",
                 "RecordDeliveryV1",
                 "StartCriticalResultV1",
+                "StalledInstanceSweepV1",
                 "StartReadingV1",
                 "StudyAssemblyV1",
+                "SweepStalledInstancesV1",
                 "TriageStudyV1",
             }.Order(StringComparer.Ordinal),
             Metadata().EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal)); // exactly the functions above

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Telerad.Functions;
 
@@ -8,7 +9,14 @@ namespace Telerad.Functions;
 /// so these wrappers are written by hand: the orchestrator reads its input and runs the shared orchestrator class,
 /// the activities call the shared service — the same code Telerad.Local and the tests run.
 /// </summary>
-public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities, StudyTriageActivities triage)
+public sealed class StudyAssemblyFunctions(
+    StudyAssemblyActivities activities,
+    StudyTriageActivities triage,
+    IInstanceRegistry registry,
+    ITenantDirectory tenants,
+    StudyAssemblyOptions options,
+    TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<StalledInstanceSweep> sweepLogger)
 {
     [Function(StudyAssembly.OrchestratorName)]
     public static Task<StudySummary?> StudyAssemblyV1([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -32,6 +40,19 @@ public sealed class StudyAssemblyFunctions(StudyAssemblyActivities activities, S
     [Function(StudyAssembly.FindUnprocessedActivityName)]
     public Task<Dictionary<string, int>> FindUnprocessedInstancesV1([ActivityTrigger] FindUnprocessedRequest request, CancellationToken cancellationToken) =>
         activities.FindUnprocessedAsync(request, cancellationToken);
+
+    [Function(StalledInstanceSweepOrchestrator.OrchestratorName)]
+    public static Task<object?> StalledInstanceSweepV1([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new StalledInstanceSweepOrchestrator().RunAsync(context, context.GetInput<StalledSweepInput>() ?? StalledSweepInput.Default);
+    }
+
+    /// <remarks>The sweep signals studies, so it needs the durable client the host binds.</remarks>
+    [Function(StalledInstanceSweepOrchestrator.ActivityName)]
+    public Task<int> SweepStalledInstancesV1([ActivityTrigger] int minimumAgeSeconds, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        new StalledInstanceSweep(registry, new DurableTaskClientGateway(client), new StudyAssemblyClient(client, options), tenants, time, sweepLogger)
+            .SweepAsync(TimeSpan.FromSeconds(minimumAgeSeconds), cancellationToken);
 
     [Function(TriageStudy.ActivityName)]
     public Task<StudyTriageSummary> TriageStudyV1([ActivityTrigger] TriageStudyRequest request, CancellationToken cancellationToken) =>

@@ -75,6 +75,8 @@ public sealed class FunctionsPipeline : IAsyncDisposable
                 services.AddSingleton<INotificationPublisher>(pipeline.Published); // Service Bus stand-in
                 services.AddSingleton(pipeline.LinkKeys); // Key Vault stand-in
                 services.AddSingleton<IOrchestrationGateway>(_ => new DurableTaskClientGateway(pipeline._host.Client)); // what Functions binds as [DurableClient]
+                services.AddSingleton(sp => new StudyAssemblyClient(sp.GetRequiredService<IOrchestrationGateway>(), sp.GetRequiredService<StudyAssemblyOptions>()));
+                services.AddSingleton<StalledInstanceSweep>(); // the test host's sweep activity (Functions builds one per call from its [DurableClient])
                 services.AddSingleton<IngestInstanceFunction>();
                 services.AddSingleton<StudyAssemblyFunctions>();
                 services.AddSingleton<ReadingFunctions>();
