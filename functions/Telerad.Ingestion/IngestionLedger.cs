@@ -64,7 +64,13 @@ public interface IInstanceRegistry
     /// still not de-identified: what the stalled-instance sweep repairs (a signal lost as its study completed).
     /// </summary>
     IAsyncEnumerable<StalledInstance> ListStalledAsync(DateTimeOffset registeredBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the sweep signalled this stalled instance's study (how often, when last), so it backs off.</summary>
+    Task MarkSweptAsync(StalledInstance instance, DateTimeOffset at, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An instance version registered but not de-identified (pseudonymous keys only).</summary>
-public sealed record StalledInstance(string Tenant, string StudyKey, string SopKey, int Version, DateTimeOffset RegisteredAt);
+/// <summary>
+/// An instance version registered but not de-identified (pseudonymous keys only), and how often the sweep has already
+/// signalled its study for it (and when last).
+/// </summary>
+public sealed record StalledInstance(string Tenant, string StudyKey, string SopKey, int Version, DateTimeOffset RegisteredAt, int Sweeps = 0, DateTimeOffset? LastSweptAt = null);

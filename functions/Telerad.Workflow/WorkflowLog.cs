@@ -26,6 +26,9 @@ internal static partial class WorkflowLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Study {StudyKey} (tenant {Tenant}): {Count} instances registered but not de-identified and its orchestration is not running (a signal lost as it completed?); signalled again")]
     public static partial void StalledInstancesSignalled(ILogger logger, string studyKey, string tenant, int count);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "Study {StudyKey} (tenant {Tenant}): {Count} instances are still not de-identified after {Sweeps} sweeps (a run that keeps failing?); operations should look at the study's orchestration. The sweep goes on, less and less often")]
+    public static partial void InstancesStuck(ILogger logger, string studyKey, string tenant, int count, int sweeps);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Study {StudyKey} (tenant {Tenant}) triaged: {Status}, {Flagged} findings flagged, critical {Critical}, {Instances} instances read, priority upgrade {Upgrade}")]
     public static partial void StudyTriaged(ILogger logger, string studyKey, string tenant, string status, int flagged, bool critical, int instances, bool upgrade);
 

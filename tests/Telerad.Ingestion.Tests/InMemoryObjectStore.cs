@@ -71,6 +71,7 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
     private readonly ConcurrentDictionary<(string, string, string), LedgerEntry> _ledger = new();
     private readonly ConcurrentDictionary<(string, string, string), InstanceRecord> _instances = new();
     private readonly ConcurrentDictionary<(string, string, string), DateTimeOffset> _registeredAt = new();
+    private readonly ConcurrentDictionary<(string, string, string, int), (int Sweeps, DateTimeOffset At)> _swept = new();
 
     public ConcurrentQueue<Telerad.Auditing.AuditRecord> Audit { get; } = new();
 
@@ -120,7 +121,8 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
         lock (_instances)
         {
             stalled = [.. _instances.Values.Where(r => !r.IsDone)
-                .Select(r => new StalledInstance(r.Tenant, r.StudyKey, r.SopKey, r.Version, _registeredAt[(r.Tenant, r.StudyKey, r.SopKey)]))
+                .Select(r => (Record: r, Swept: _swept.TryGetValue((r.Tenant, r.StudyKey, r.SopKey, r.Version), out var s) ? s : ((int Sweeps, DateTimeOffset At)?)null))
+                .Select(x => new StalledInstance(x.Record.Tenant, x.Record.StudyKey, x.Record.SopKey, x.Record.Version, _registeredAt[(x.Record.Tenant, x.Record.StudyKey, x.Record.SopKey)], x.Swept?.Sweeps ?? 0, x.Swept?.At))
                 .Where(s => s.RegisteredAt < registeredBefore)];
         }
 
@@ -130,6 +132,12 @@ public sealed class InMemoryIngestionState : IIngestionLedger, IInstanceRegistry
         }
 
         await Task.CompletedTask;
+    }
+
+    public Task MarkSweptAsync(StalledInstance instance, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        _swept.AddOrUpdate((instance.Tenant, instance.StudyKey, instance.SopKey, instance.Version), (1, at), (_, s) => (s.Sweeps + 1, at));
+        return Task.CompletedTask;
     }
 
     public Task WriteAsync(Telerad.Auditing.AuditRecord record, CancellationToken cancellationToken = default)

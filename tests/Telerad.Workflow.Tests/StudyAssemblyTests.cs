@@ -360,11 +360,34 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         await IngestAsync(1, upload: "u-stalled", skip: 2);
         Assert.Equal(0, await sweep.SweepAsync(TimeSpan.FromMinutes(5))); // too young to be stalled
         Assert.Equal(1, await sweep.SweepAsync(TimeSpan.Zero));
+        var marked = new List<StalledInstance>();
+        await foreach (var s in _state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(1)))
+        {
+            marked.Add(s);
+        }
+
+        Assert.Equal(1, Assert.Single(marked, s => s.StudyKey == studyKey).Sweeps); // remembered, so the next sweep backs off
 
         var again = await NextRunCompletedAsync(id, first);
         var summary = again.ReadOutputAs<StudySummary>()!;
         Assert.Equal((3, 1), (summary.Instances, summary.LateInstances));
         Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // nothing left
+    }
+
+    /// <summary>A study that stays stalled is signalled less and less often: the minimum age doubled per sweep, at most six hours.</summary>
+    [Theory]
+    [InlineData(0, null, true)] // never swept
+    [InlineData(1, 3.9, false)] // 2 min doubled once: 4 min
+    [InlineData(1, 4.0, true)]
+    [InlineData(3, 15.9, false)] // 2 min x 8 = 16 min
+    [InlineData(3, 16.0, true)]
+    [InlineData(12, 359.0, false)] // capped at six hours
+    [InlineData(12, 360.0, true)]
+    public void The_sweep_backs_off_from_a_study_it_has_signalled_before(int sweeps, double? minutesSinceLastSweep, bool due)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var instance = new StalledInstance("t", "s", "i", 1, now.AddHours(-12), sweeps, minutesSinceLastSweep is { } m ? now.AddMinutes(-m) : null);
+        Assert.Equal(due, StalledInstanceSweep.IsDue(instance, TimeSpan.FromMinutes(2), now));
     }
 
     /// <summary>Waits for the run that a signal after completion starts (not the completed one before it) to complete.</summary>

@@ -166,6 +166,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
                 ["StudyKey"] = record.StudyKey,
                 ["SopKey"] = record.SopKey,
                 ["Version"] = record.Version,
+                ["RegisteredAt"] = DateTimeOffset.UtcNow,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -177,7 +178,29 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition} and Timestamp lt {registeredBefore}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return new StalledInstance(e.GetString("Tenant"), e.GetString("StudyKey"), e.GetString("SopKey"), e.GetInt32("Version") ?? 0, e.Timestamp ?? DateTimeOffset.MinValue);
+            yield return new StalledInstance(
+                e.GetString("Tenant"), e.GetString("StudyKey"), e.GetString("SopKey"), e.GetInt32("Version") ?? 0, e.GetDateTimeOffset("RegisteredAt") ?? e.Timestamp ?? DateTimeOffset.MinValue,
+                e.GetInt32("Sweeps") ?? 0, e.GetDateTimeOffset("LastSweptAt"));
+        }
+    }
+
+    public async Task MarkSweptAsync(StalledInstance instance, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var table = await _instances.GetAsync(cancellationToken);
+        var update = new TableEntity(PendingPartition, PendingRowKey(instance.Tenant, instance.StudyKey, instance.SopKey))
+        {
+            ["Sweeps"] = instance.Sweeps + 1,
+            ["LastSweptAt"] = at,
+        };
+        try
+        {
+            // Only while the marker is still there (merge, not upsert: a cleared marker stays cleared).
+            await table.UpdateEntityAsync(update, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // De-identified in the meantime.
         }
     }
 

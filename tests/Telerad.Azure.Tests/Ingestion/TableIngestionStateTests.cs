@@ -85,6 +85,25 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(-5))); // registered just now: not older than that
         Assert.Equal(["2.25.30 v1", "2.25.31 v1"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
 
+        // The sweep's count and time are kept on the marker.
+        var swept = DateTimeOffset.UtcNow;
+        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
+        {
+            if (s.StudyKey == study && s.SopKey == "2.25.31")
+            {
+                await state.MarkSweptAsync(s, swept);
+                await state.MarkSweptAsync(s with { Sweeps = 1 }, swept);
+            }
+        }
+
+        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
+        {
+            if (s.StudyKey == study)
+            {
+                Assert.Equal(s.SopKey == "2.25.31" ? (2, (DateTimeOffset?)swept) : (0, null), (s.Sweeps, s.LastSweptAt));
+            }
+        }
+
         var result = new DeidentifiedInstance("t1", study, "2.25.40", "2.25.30", DeidentifiedInstance.Deidentified, null, "CT", null, null, 10, "t1/x.dcm");
         Assert.True(await state.SaveResultAsync("t1", study, "2.25.30", 1, result, late: false));
         Assert.Equal(["2.25.31 v1"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
@@ -94,6 +113,10 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.False(await state.SaveResultAsync("t1", study, "2.25.31", 1, result with { SopKey = "2.25.31" }, late: false));
         Assert.Equal(["2.25.31 v2"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
         Assert.True(await state.SaveResultAsync("t1", study, "2.25.31", 2, result with { SopKey = "2.25.31" }, late: false));
+        Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        // A sweep recorded after the result does not bring the marker back.
+        await state.MarkSweptAsync(new StalledInstance("t1", study, "2.25.31", 2, swept), swept);
         Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
     }
 }
