@@ -16,8 +16,10 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
     public const string InstancesTable = "instances";
 
     /// <summary>
-    /// The partition of markers of instances registered and not yet de-identified (RowKey tenant_study_sop): the
-    /// stalled-instance sweep reads this one small partition instead of every study's. '~' is in no tenant id.
+    /// The partition of markers of instance versions registered and not yet de-identified (RowKey
+    /// tenant_study_sop_vN): the stalled-instance sweep reads this one small partition instead of every study's. One
+    /// row per version, so a result clears its own version's marker in one request and never a newer one's. '~' is in
+    /// no tenant id.
     /// </summary>
     public const string PendingPartition = "~pending";
 
@@ -91,7 +93,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
             {
                 // Conditional on the row read above: a new version saved in between is never given this result.
                 await table.UpdateEntityAsync(update, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
-                await ClearPendingAsync(table, tenant, studyKey, sopKey, version, cancellationToken);
+                await DeletePendingAsync(table, tenant, studyKey, sopKey, version, cancellationToken);
                 return true;
             }
             catch (RequestFailedException e) when (e.Status == 412)
@@ -159,8 +161,14 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
 
         // After the row: a marker without its instance would send the sweep after nothing. (A crash between the two
         // leaves an instance without a marker; its redelivery registers it again and writes one.)
+        if (record.Version > 1)
+        {
+            // The version this one replaces will never get a result: its marker goes.
+            await DeletePendingAsync(table, record.Tenant, record.StudyKey, record.SopKey, record.Version - 1, cancellationToken);
+        }
+
         await table.UpsertEntityAsync(
-            new TableEntity(PendingPartition, PendingRowKey(record.Tenant, record.StudyKey, record.SopKey))
+            new TableEntity(PendingPartition, PendingRowKey(record.Tenant, record.StudyKey, record.SopKey, record.Version))
             {
                 ["Tenant"] = record.Tenant,
                 ["StudyKey"] = record.StudyKey,
@@ -188,7 +196,7 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
     {
         ArgumentNullException.ThrowIfNull(instance);
         var table = await _instances.GetAsync(cancellationToken);
-        var update = new TableEntity(PendingPartition, PendingRowKey(instance.Tenant, instance.StudyKey, instance.SopKey))
+        var update = new TableEntity(PendingPartition, PendingRowKey(instance.Tenant, instance.StudyKey, instance.SopKey, instance.Version))
         {
             ["Sweeps"] = instance.Sweeps + 1,
             ["LastSweptAt"] = at,
@@ -204,24 +212,21 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
         }
     }
 
-    /// <summary>Removes the instance's marker if it is still the one of <paramref name="version"/> (a newer version keeps its own).</summary>
-    private static async Task ClearPendingAsync(TableClient table, string tenant, string studyKey, string sopKey, int version, CancellationToken cancellationToken)
+    /// <summary>Removes the marker of one instance version, if it is there.</summary>
+    private static async Task DeletePendingAsync(TableClient table, string tenant, string studyKey, string sopKey, int version, CancellationToken cancellationToken)
     {
-        var marker = await table.GetEntityIfExistsAsync<TableEntity>(PendingPartition, PendingRowKey(tenant, studyKey, sopKey), cancellationToken: cancellationToken);
-        if (marker.HasValue && marker.Value!.GetInt32("Version") == version)
+        try
         {
-            try
-            {
-                await table.DeleteEntityAsync(marker.Value, marker.Value.ETag, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Gone already, or replaced by a newer version's marker in between: either way not this version's.
-            }
+            await table.DeleteEntityAsync(PendingPartition, PendingRowKey(tenant, studyKey, sopKey, version), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Never written (registered before markers existed) or gone already.
         }
     }
 
-    private static string PendingRowKey(string tenant, string studyKey, string sopKey) => tenant + "_" + studyKey + "_" + sopKey;
+    private static string PendingRowKey(string tenant, string studyKey, string sopKey, int version) =>
+        tenant + "_" + studyKey + "_" + sopKey + "_v" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>ETags carry quotes; table keys may not contain '/', '\', '#', '?'.</summary>
     private static string LedgerRowKey(string objectId, string etag) => objectId + "_" + etag.Trim('"').Replace('/', '-');
