@@ -285,18 +285,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     [Fact]
     public async Task A_repeated_signal_after_completion_changes_nothing()
     {
-        var accepted = await IngestAsync(2, upload: "u-repeat");
-        var studyKey = accepted[0].StudyKey;
-        var client = new StudyAssemblyClient(_host.Client, Retry);
-        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
-        foreach (var instance in accepted)
-        {
-            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
-        }
-
-        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
-        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        var (accepted, studyKey, client, id, first) = await CompleteStudyAsync(2, "u-repeat");
         var output = _store.Names.Single(n => n.Container == Containers.Deidentified && n.Name.EndsWith(accepted[0].SopKey + ".dcm", StringComparison.Ordinal));
         var etag = (await _store.GetPropertiesAsync(output))!.ETag;
 
@@ -316,18 +305,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     [Fact]
     public async Task A_manifest_after_completion_does_not_reopen_the_study()
     {
-        var accepted = await IngestAsync(2, upload: "u-manifest-again");
-        var studyKey = accepted[0].StudyKey;
-        var client = new StudyAssemblyClient(_host.Client, Retry);
-        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
-        foreach (var instance in accepted)
-        {
-            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
-        }
-
-        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
-        var first = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, first.RuntimeStatus);
+        var (_, studyKey, client, id, first) = await CompleteStudyAsync(2, "u-manifest-again");
 
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(1), StudyEvent.Manifest(2));
         await Task.Delay(TimeSpan.FromSeconds(3)); // a late run would have been created by now
@@ -388,6 +366,24 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var instance = new StalledInstance("t", "s", "i", 1, now.AddHours(-12), sweeps, minutesSinceLastSweep is { } m ? now.AddMinutes(-m) : null);
         Assert.Equal(due, StalledInstanceSweep.IsDue(instance, TimeSpan.FromMinutes(2), now));
+    }
+
+    /// <summary>Ingests <paramref name="count"/> instances, signals the manifest and each instance, and waits for the study's run to complete.</summary>
+    private async Task<(List<AcceptedInstance> Accepted, string StudyKey, StudyAssemblyClient Client, string Id, OrchestrationMetadata Completed)> CompleteStudyAsync(int count, string upload)
+    {
+        var accepted = await IngestAsync(count, upload: upload);
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry);
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(count));
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
+        return (accepted, studyKey, client, id, completed);
     }
 
     /// <summary>Waits for the run that a signal after completion starts (not the completed one before it) to complete.</summary>

@@ -73,10 +73,8 @@ public sealed partial class IncomingPoller(
         var now = time.GetUtcNow();
         var fresh = new List<(ObjectProperties Object, string Key)>();
         _folders.BeginPass();
-        await foreach (var item in ListAsync(now, cancellationToken))
+        await foreach (var (item, key) in ListAsync(now, cancellationToken))
         {
-            var (partition, row) = IngestionJournal.KeyOf(item);
-            var key = partition + "/" + row;
             if (_handled.Contains(key) || (_failing.TryGetValue(key, out var failing) && failing.NotBefore > now))
             {
                 continue;
@@ -116,13 +114,13 @@ public sealed partial class IncomingPoller(
     /// What this pass looks at: objects outside upload folders ({tenant}/{upload-id}/; they are handled, and refused, as
     /// any other), and everything in the upload folders <see cref="UploadFolders"/> says to list.
     /// </summary>
-    private async IAsyncEnumerable<ObjectProperties> ListAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<(ObjectProperties Object, string Key)> ListAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var top in store.ListLevelAsync(Containers.Incoming, string.Empty, cancellationToken))
         {
             if (top.Object is { } stray)
             {
-                yield return stray;
+                yield return (stray, HandledKey(stray));
                 continue;
             }
 
@@ -130,7 +128,7 @@ public sealed partial class IncomingPoller(
             {
                 if (entry.Object is { } loose)
                 {
-                    yield return loose;
+                    yield return (loose, HandledKey(loose));
                 }
                 else if (_folders.ShouldList(entry.Folder!, now))
                 {
@@ -138,15 +136,22 @@ public sealed partial class IncomingPoller(
                     await foreach (var item in store.ListAsync(Containers.Incoming, entry.Folder!, cancellationToken))
                     {
                         // Anything not handled yet (new, or failing and waiting for its retry) keeps the folder active.
-                        var (partition, row) = IngestionJournal.KeyOf(item);
-                        changed |= !_handled.Contains(partition + "/" + row);
-                        yield return item;
+                        var key = HandledKey(item);
+                        changed |= !_handled.Contains(key);
+                        yield return (item, key);
                     }
 
                     _folders.Listed(entry.Folder!, now, changed);
                 }
             }
         }
+    }
+
+    /// <summary>The object version's key in <see cref="_handled"/> (its journal partition and row).</summary>
+    private static string HandledKey(ObjectProperties item)
+    {
+        var (partition, row) = IngestionJournal.KeyOf(item);
+        return partition + "/" + row;
     }
 
     private async Task<string> HandleAsync(ObjectProperties item, string key, CancellationToken cancellationToken)
