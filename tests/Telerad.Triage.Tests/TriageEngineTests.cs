@@ -173,6 +173,28 @@ public sealed class TriageEngineTests : IDisposable
         Assert.Equal((3, 3), (headers, full));
     }
 
+    /// <summary>
+    /// Local files are all preprocessed first and then inferred; stream sources (blobs) overlap fetching with inference
+    /// batch by batch (batch size 4 here, 10 slices: three batches). Both paths give the same result, slice for slice.
+    /// </summary>
+    [Fact]
+    public async Task Files_and_streams_give_the_same_result()
+    {
+        // Squares of 20-74 HU filling one output cell on every third slice, flat 5-40 HU slices between.
+        var slices = Enumerable.Range(0, 10).Select(i => i % 3 == 0 ? Square(0, (short)(20 + (6 * i)), 2 * (i % 4), (2 * (i % 4)) + 2, 2, 4) : Constant((short)(5 * i))).ToList();
+        var files = Write(Folder("paths"), slices);
+
+        var fromFiles = await AnalyseAsync(files);
+        var fromStreams = await _engine.AnalyseAsync([.. files.Select(f => new TriageSource(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f))))]);
+
+        Assert.Equal(files[0], TriageSource.FromFile(files[0]).FilePath);
+        var (a, b) = (Assert.Single(fromFiles.Analyses), Assert.Single(fromStreams.Analyses));
+        Assert.Equal(10, a.SlicesAnalysed);
+        Assert.Equal(a.Findings, b.Findings);
+        var bright = a.Findings.Single(f => f.Id == "bright");
+        Assert.Equal((9, 74 / 80d), (bright.MaxSliceIndex, Math.Round(bright.Score, 6))); // the last slice's square
+    }
+
     [Fact]
     public async Task No_installed_model_means_not_analysed()
     {

@@ -144,7 +144,22 @@ public sealed class DicomPixelData
     }
 
     /// <summary>Decodes one frame, or says why it cannot be decoded. Throws only for a bad frame index.</summary>
-    public PixelDecodeResult TryDecodeFrame(int frameIndex)
+    public PixelDecodeResult TryDecodeFrame(int frameIndex) => TryDecodeFrame(frameIndex, reusableBuffer: null);
+
+    /// <summary>
+    /// Bytes of a decoded frame when a native frame can be decoded in place into a reusable buffer
+    /// (see <see cref="TryDecodeFrame(int, byte[])"/>); null when it cannot (encapsulated, 1-bit, planar or YBR 4:2:2 data).
+    /// </summary>
+    public int? ReusableFrameLength =>
+        !IsEncapsulated && NativePixelDecoder.DecodesInPlace(Info) && Info.NativeFrameLength <= Array.MaxLength ? (int)Info.NativeFrameLength : null;
+
+    /// <summary>
+    /// As <see cref="TryDecodeFrame(int)"/>, but a native frame is read and decoded inside
+    /// <paramref name="reusableBuffer"/> when its length is <see cref="ReusableFrameLength"/>: the frame's
+    /// <see cref="PixelFrame.Data"/> is then that buffer, valid until the caller reuses it. Saves allocating (and the
+    /// operating system zeroing) a frame-sized array per frame when many frames are processed one after another.
+    /// </summary>
+    public PixelDecodeResult TryDecodeFrame(int frameIndex, byte[]? reusableBuffer)
     {
         if (frameIndex < 0 || frameIndex >= NumberOfFrames)
         {
@@ -172,8 +187,9 @@ public sealed class DicomPixelData
         {
             if (codec is null)
             {
-                var native = NativeFrameReader.ReadFrame((DicomElement)_pixels, Info, frameIndex, TransferSyntax.IsBigEndian);
-                return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(native, Info)); // a fresh buffer: decoded in place
+                var into = reusableBuffer is not null && reusableBuffer.Length == ReusableFrameLength ? reusableBuffer : null;
+                var native = NativeFrameReader.ReadFrame((DicomElement)_pixels, Info, frameIndex, TransferSyntax.IsBigEndian, into);
+                return PixelDecodeResult.Decoded(NativePixelDecoder.Decode(native, Info)); // our own buffer: decoded in place
             }
 
             var bytes = GetFrameBytes(frameIndex);

@@ -10,7 +10,9 @@ internal static class NativeFrameReader
     public static long RequiredLength(PixelDataInfo info) =>
         info.BitsAllocated == 1 ? ((info.NativeFrameBits * info.NumberOfFrames) + 7) / 8 : info.NativeFrameLength * info.NumberOfFrames;
 
-    public static byte[] ReadFrame(DicomElement element, PixelDataInfo info, int frameIndex, bool bigEndianSyntax)
+    /// <param name="into">A buffer of exactly the frame's length to read a whole-byte frame into instead of a new array
+    /// (ignored for 1-bit frames).</param>
+    public static byte[] ReadFrame(DicomElement element, PixelDataInfo info, int frameIndex, bool bigEndianSyntax, byte[]? into = null)
     {
         var frameLength = info.NativeFrameLength;
         if (frameLength > Array.MaxLength)
@@ -23,11 +25,11 @@ internal static class NativeFrameReader
             var startBit = info.NativeFrameBits * frameIndex;
             var shift = (int)(startBit & 7);
             var span = (int)((shift + info.NativeFrameBits + 7) / 8);
-            var raw = ReadRange(element.Value, startBit >> 3, span);
+            var raw = ReadRange(element.Value, startBit >> 3, span, into: null);
             return shift == 0 ? raw : Realign(raw, shift, (int)frameLength);
         }
 
-        var bytes = ReadRange(element.Value, frameLength * frameIndex, (int)frameLength);
+        var bytes = ReadRange(element.Value, frameLength * frameIndex, (int)frameLength, into is not null && into.Length == frameLength ? into : null);
         if (bigEndianSyntax)
         {
             FixByteOrder(element, bytes, info.BitsAllocated / 8);
@@ -57,7 +59,7 @@ internal static class NativeFrameReader
     }
 
     /// <summary>Reads [start, start+length) of a value; a lazy byte-swapped value is read in whole swap units.</summary>
-    private static byte[] ReadRange(DicomValue value, long start, int length)
+    private static byte[] ReadRange(DicomValue value, long start, int length, byte[]? into)
     {
         if (value is DicomLazyValue lazy)
         {
@@ -66,20 +68,28 @@ internal static class NativeFrameReader
             var alignedEnd = Math.Min(((start + length + unit - 1) / unit) * unit, lazy.Length - (lazy.Length % unit));
             if (alignedStart == start && alignedEnd == start + length)
             {
-                var direct = GC.AllocateUninitializedArray<byte>(length); // every byte is read into it
+                var direct = into ?? GC.AllocateUninitializedArray<byte>(length); // every byte is read into it
                 lazy.ReadAt(start, direct);
                 return direct;
             }
 
             var buffer = new byte[alignedEnd - alignedStart];
             lazy.ReadAt(alignedStart, buffer);
-            var result = new byte[length];
-            buffer.AsSpan((int)(start - alignedStart), Math.Min(length, (int)(alignedEnd - start))).CopyTo(result);
+            var result = into ?? new byte[length];
+            var available = Math.Min(length, (int)(alignedEnd - start));
+            buffer.AsSpan((int)(start - alignedStart), available).CopyTo(result);
+            result.AsSpan(available).Clear(); // a reused buffer holds an earlier frame's bytes
             return result;
         }
 
-        var memory = value.GetMemory();
-        return memory.Slice((int)start, length).ToArray();
+        var memory = value.GetMemory().Slice((int)start, length);
+        if (into is null)
+        {
+            return memory.ToArray();
+        }
+
+        memory.Span.CopyTo(into);
+        return into;
     }
 
     /// <summary>Shifts a bit stream left by <paramref name="shift"/> bits (pixels are stored from the least significant bit up).</summary>

@@ -29,8 +29,7 @@ public static class NativePixelDecoder
         var type = SampleTypeOf(info);
         var samples = info.Rows * info.Columns * info.SamplesPerPixel;
         var size = (long)samples * PixelFrame.SizeOf(type);
-        var inPlace = reusable is not null && reusable.Length == size && info.BitsAllocated > 1
-            && info.StoredSamplesPerPixel == info.SamplesPerPixel && (info.PlanarConfiguration == 0 || info.SamplesPerPixel == 1);
+        var inPlace = reusable is not null && reusable.Length == size && DecodesInPlace(info);
         var output = inPlace ? reusable! : new byte[size];
         var photometric = info.PhotometricInterpretation;
         if (info.BitsAllocated == 1)
@@ -59,6 +58,10 @@ public static class NativePixelDecoder
         var bitsStored = info.IsFloatingPoint ? info.BitsAllocated : info.BitsStored;
         return new PixelFrame(info.Rows, info.Columns, info.SamplesPerPixel, type, bitsStored, photometric, output);
     }
+
+    /// <summary>Whether a native frame's bytes already have the decoded layout, so it can be decoded where it lies.</summary>
+    internal static bool DecodesInPlace(PixelDataInfo info) =>
+        info.BitsAllocated > 1 && info.StoredSamplesPerPixel == info.SamplesPerPixel && (info.PlanarConfiguration == 0 || info.SamplesPerPixel == 1);
 
     public static PixelSampleType SampleTypeOf(PixelDataInfo info)
     {

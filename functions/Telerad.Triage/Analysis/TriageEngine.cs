@@ -136,19 +136,22 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
             Interlocked.Add(ref inferenceMs, timer.ElapsedMilliseconds);
         }
 
-        // One slice per instance and no neighbours stacked (the usual CT series): batch k runs through the model while
-        // batch k + 1 is read and preprocessed. Otherwise every slice is preprocessed first (a multi-frame file is read
-        // once; stacked channels need their neighbours), then the batches run.
-        var pipelined = channels == 1 && slices.All(s => s.Frames == 1);
+        // Slices read from remote storage (blobs), one per instance, no neighbours stacked: batch k runs through the
+        // model while batch k + 1 is fetched, so inference fills the network waits. Otherwise every slice is preprocessed
+        // first, then the batches run: local files make preprocessing CPU-bound, and overlapping it with inference only
+        // makes both fight over the same cores (measured on 2 cores: 78-99 ms against 83-121 ms for 300 slices); a
+        // multi-frame file is read once; stacked channels need their neighbours.
+        var pipelined = channels == 1 && slices.All(s => s.Frames == 1 && s.Source.FilePath is null);
         var chunk = pipelined ? options.BatchSize : frames.Count;
         var running = Task.CompletedTask;
+        var buffers = new FrameBuffers();
         try
         {
             for (var start = 0; start < frames.Count; start += chunk)
             {
                 var count = Math.Min(chunk, frames.Count - start);
                 var timer = Stopwatch.StartNew();
-                await PreprocessAsync(preprocessor, frames, start, count, planes, cancellationToken);
+                await PreprocessAsync(preprocessor, frames, start, count, planes, buffers, cancellationToken);
                 preprocessMs += timer.ElapsedMilliseconds;
                 if (pipelined)
                 {
@@ -209,25 +212,32 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
     }
 
     /// <summary>Reads, decodes and preprocesses frames [start, start + count) into their planes, instances in parallel.</summary>
-    private async Task PreprocessAsync(SlicePreprocessor preprocessor, List<(SliceHeader Slice, int Frame)> frames, int start, int count, float[] planes, CancellationToken cancellationToken)
+    private async Task PreprocessAsync(SlicePreprocessor preprocessor, List<(SliceHeader Slice, int Frame)> frames, int start, int count, float[] planes, FrameBuffers buffers, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(
             Enumerable.Range(start, count).Select(index => (frames[index].Slice, frames[index].Frame, Index: index)).GroupBy(f => f.Slice),
             new ParallelOptions { MaxDegreeOfParallelism = options.PreprocessParallelism, CancellationToken = cancellationToken },
             async (instance, ct) =>
             {
-                await using var stream = await instance.Key.Source.OpenAsync(ct);
-                using var file = DicomFile.Read(stream, leaveOpen: true);
+                using var file = await instance.Key.Source.ReadAsync(headerOnly: false, ct);
                 var pixels = DicomPixelData.Create(file);
-                foreach (var (_, frame, index) in instance)
+                var buffer = buffers.Rent(pixels.ReusableFrameLength);
+                try
                 {
-                    var decoded = pixels.TryDecodeFrame(frame);
-                    if (!decoded.Success)
+                    foreach (var (_, frame, index) in instance)
                     {
-                        throw new PixelDecodeException($"{instance.Key.Source.Name}: pixel data not decodable ({decoded.Failure}): {decoded.Reason}", decoded.Failure);
-                    }
+                        var decoded = pixels.TryDecodeFrame(frame, buffer);
+                        if (!decoded.Success)
+                        {
+                            throw new PixelDecodeException($"{instance.Key.Source.Name}: pixel data not decodable ({decoded.Failure}): {decoded.Reason}", decoded.Failure);
+                        }
 
-                    preprocessor.Process(decoded.Frame!, ModalityLut.FromDataset(file.Dataset, frame), planes.AsSpan(index * preprocessor.PlaneLength, preprocessor.PlaneLength));
+                        preprocessor.Process(decoded.Frame!, ModalityLut.FromDataset(file.Dataset, frame), planes.AsSpan(index * preprocessor.PlaneLength, preprocessor.PlaneLength));
+                    }
+                }
+                finally
+                {
+                    buffers.Return(buffer);
                 }
             });
     }

@@ -6,7 +6,26 @@ namespace Telerad.Triage;
 /// </summary>
 public sealed record TriageSource(string Name, Func<CancellationToken, Task<Stream>> OpenAsync, Func<CancellationToken, Task<Stream>>? OpenHeaderAsync = null)
 {
-    public static TriageSource FromFile(string path) => new(Path.GetFileName(path), _ => Task.FromResult<Stream>(File.OpenRead(path)));
+    /// <summary>Set for a local file: the engine then reads it by offset (positional reads, no stream buffering), about
+    /// three times cheaper per header than through a <see cref="FileStream"/>.</summary>
+    public string? FilePath { get; init; }
+
+    public static TriageSource FromFile(string path) => new(Path.GetFileName(path), _ => Task.FromResult<Stream>(File.OpenRead(path))) { FilePath = path };
+
+    /// <summary>Reads the instance (header only, or with its pixel data left in the source to be read frame by frame).</summary>
+    internal async Task<DicomFile> ReadAsync(bool headerOnly, CancellationToken cancellationToken)
+    {
+        var options = headerOnly ? HeaderOnly : DicomReaderOptions.Default;
+        if (FilePath is not null)
+        {
+            return DicomFile.Open(FilePath, options);
+        }
+
+        var stream = await ((headerOnly ? OpenHeaderAsync : null) ?? OpenAsync)(cancellationToken);
+        return DicomFile.Read(stream, options); // owns the stream (disposed with the file, or if reading fails)
+    }
+
+    private static readonly DicomReaderOptions HeaderOnly = new() { StopBeforePixelData = true };
 }
 
 /// <summary>What triage needs from an instance's header (read without its pixel data).</summary>
@@ -23,8 +42,7 @@ internal sealed record SliceHeader(
 {
     public static async Task<SliceHeader> ReadAsync(TriageSource source, CancellationToken cancellationToken)
     {
-        await using var stream = await (source.OpenHeaderAsync ?? source.OpenAsync)(cancellationToken);
-        using var file = DicomFile.Read(stream, new DicomReaderOptions { StopBeforePixelData = true }, leaveOpen: true);
+        using var file = await source.ReadAsync(headerOnly: true, cancellationToken);
         var d = file.Dataset;
         return new SliceHeader(
             source,

@@ -27,6 +27,34 @@ public sealed class NativeDecodingTests
         PixelAssert.Equal(Pydicom.PixelArray(path, frame), ours, $"{name} frame {frame + 1}", comparePhotometric: false);
     }
 
+    /// <summary>
+    /// Decoding into a reused buffer (the triage engine's path) gives pydicom's samples too: the buffer is filled with
+    /// garbage first, so a byte not overwritten would show. Frames that cannot decode in place ignore the buffer.
+    /// </summary>
+    [Theory]
+    [InlineData("MR_small.dcm", 0, true)]
+    [InlineData("MR_small_bigendian.dcm", 0, true)]       // swapped inside the buffer
+    [InlineData("MR_small_padded.dcm", 0, true)]
+    [InlineData("rtdose_expb.dcm", 7, true)]              // 32-bit samples in OW, big endian: swapped twice
+    [InlineData("image_dfl.dcm", 0, true)]                // deflated: the value is in memory, copied
+    [InlineData("liver_1frame.dcm", 0, false)]            // 1-bit: unpacked into a new array
+    [InlineData("ExplVR_BigEnd.dcm", 0, false)]           // planar: interleaved into a new array
+    [InlineData("SC_ybr_full_422_uncompressed.dcm", 0, false)]
+    public void Native_frame_decoded_into_a_reused_buffer_equals_pydicom_pixel_array(string name, int frame, bool reusable)
+    {
+        var path = Path.Combine(TestData.PydicomTestFiles, name);
+        using var file = DicomFile.Open(path);
+        var pixels = DicomPixelData.Create(file);
+        Assert.Equal(reusable, pixels.ReusableFrameLength is not null);
+        var buffer = new byte[pixels.ReusableFrameLength ?? (int)pixels.Info.NativeFrameLength];
+        Array.Fill(buffer, (byte)0xA5);
+
+        var ours = pixels.TryDecodeFrame(frame, buffer).GetFrameOrThrow();
+
+        Assert.Equal(reusable, ReferenceEquals(buffer, ours.Data));
+        PixelAssert.Equal(Pydicom.PixelArray(path, frame), ours, $"{name} frame {frame + 1} (reused buffer)", comparePhotometric: false);
+    }
+
     [Fact]
     public void Ybr_full_422_is_expanded_to_three_samples_and_reported_as_ybr_full()
     {
