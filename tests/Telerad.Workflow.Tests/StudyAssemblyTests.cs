@@ -124,6 +124,75 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Batches start while the upload still arrives: with no manifest yet and a quiet period far longer than the test,
+    /// two full batches (8 of 12 instances, 4 per batch) are de-identified while the study waits; the manifest then
+    /// completes it.
+    /// (Before, nothing was de-identified until the manifest's count was reached or the quiet period ended.)
+    /// </summary>
+    [Fact]
+    public async Task Full_batches_are_deidentified_while_the_upload_still_arrives()
+    {
+        var accepted = await IngestAsync(12, upload: "u-arriving");
+        var studyKey = accepted[0].StudyKey;
+        var client = new StudyAssemblyClient(_host.Client, Retry, deidentifyBatch: 4);
+        var quiet = TimeSpan.FromMinutes(10);
+        foreach (var instance in accepted.Take(9))
+        {
+            await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        await WaitUntilAsync(() => DeidentifiedCount(studyKey) >= 8, TimeSpan.FromSeconds(30));
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await _host.Client.GetInstanceAsync(id))!.RuntimeStatus);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(8, DeidentifiedCount(studyKey)); // the 9th waits for its batch to fill (or the manifest, or quiet)
+
+        foreach (var instance in accepted.Skip(9))
+        {
+            await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Manifest(12));
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var summary = completed.ReadOutputAs<StudySummary>()!;
+        Assert.Equal((12, 0), (summary.Instances, summary.LateInstances));
+        Assert.Equal(12, DeidentifiedCount(studyKey));
+    }
+
+    /// <summary>
+    /// A run started before batches overlapped the upload (its input says DeidentifyWhileArriving = false, as every
+    /// input written before does) keeps the loop it ran: nothing is de-identified before the manifest's count is
+    /// reached, then the study completes. Its replays schedule what they scheduled.
+    /// </summary>
+    [Fact]
+    public async Task A_run_started_before_overlapping_keeps_collecting_until_the_manifest()
+    {
+        var accepted = await IngestAsync(10, upload: "u-collecting");
+        var studyKey = accepted[0].StudyKey;
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        await _host.Client.ScheduleNewOrchestrationInstanceAsync(
+            StudyAssembly.OrchestratorName,
+            new StudyAssemblyInput("hospital-a", studyKey, 600, Retry, DeidentifyBatch: 8),
+            new StartOrchestrationOptions(id));
+        var client = new StudyAssemblyClient(_host.Client, Retry, deidentifyBatch: 8);
+        foreach (var instance in accepted)
+        {
+            await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromMinutes(10), StudyEvent.Instance(instance.SopKey, instance.Version));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, DeidentifiedCount(studyKey));
+
+        await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromMinutes(10), StudyEvent.Manifest(10));
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal((10, 0), (completed.ReadOutputAs<StudySummary>()!.Instances, completed.ReadOutputAs<StudySummary>()!.LateInstances));
+        Assert.Equal(10, DeidentifiedCount(studyKey));
+    }
+
+    private int DeidentifiedCount(string studyKey) =>
+        _store.Names.Count(n => n.Container == Containers.Deidentified && n.Name.StartsWith($"hospital-a/{studyKey}/", StringComparison.Ordinal) && n.Name.EndsWith(".dcm", StringComparison.Ordinal));
+
+    /// <summary>
     /// Four instances registered, only three signalled: the fourth stands for one whose signal was lost (the host died
     /// between registering it and signalling). The study asks the registry before it completes, so the fourth is
     /// de-identified in the same run and is not "late". With a manifest (expecting the three) the study asks as soon as

@@ -17,6 +17,12 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        if (input.DeidentifyWhileArriving && input.DeidentifyBatch > 0)
+        {
+            return await RunWhileArrivingAsync(context, input);
+        }
+
+        // Runs started before de-identification overlapped the upload replay the loop they ran.
         var quietPeriod = TimeSpan.FromSeconds(Math.Max(1, input.QuietPeriodSeconds));
         var state = input.State;
         var pending = new Dictionary<string, int>(state?.Pending ?? new Dictionary<string, int>(), StringComparer.Ordinal);
@@ -128,6 +134,145 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The loop of runs that de-identify while the upload arrives (<see cref="StudyAssemblyInput.DeidentifyWhileArriving"/>).
+    /// A batch starts as soon as <see cref="StudyAssemblyInput.DeidentifyBatch"/> instances wait, and the run goes on
+    /// listening while batches run, so by the time the manifest lands most of the study is de-identified already; the
+    /// rest (a partial batch) starts when the manifest's instances are all here or the quiet period ends. Completion is
+    /// unchanged: all the manifest's instances done (after the registry check), or a quiet period with nothing left to do.
+    /// The quiet period only runs while no batch does: a study being worked on is not quiet.
+    /// </summary>
+    private static async Task<StudySummary?> RunWhileArrivingAsync(TaskOrchestrationContext context, StudyAssemblyInput input)
+    {
+        var quietPeriod = TimeSpan.FromSeconds(Math.Max(1, input.QuietPeriodSeconds));
+        var state = input.State;
+        var pending = new Dictionary<string, int>(state?.Pending ?? new Dictionary<string, int>(), StringComparer.Ordinal);
+        var done = new Dictionary<string, int>(state?.Done ?? new Dictionary<string, int>(), StringComparer.Ordinal);
+        var expected = state?.Expected ?? 0;
+        var reported = state?.Reported ?? input.LateRun;
+        var running = new RunningBatches();
+        var events = 0;
+        var lateTimerRestarts = 0;
+        var log = context.CreateReplaySafeLogger<StudyAssemblyOrchestrator>();
+
+        // One waiter at a time, kept until an event completes it (see RunAsync: the SDK hands an event to the newest
+        // waiter, cancelled or not). A run ends with ContinueAsNew only when no waiter is open and no batch runs.
+        Task<StudyEvent>? arrival = null;
+
+        while (true)
+        {
+            var allArrived = expected > 0 && done.Count + running.Instances + pending.Count >= expected;
+            StartBatches(context, input, pending, running, reported, partial: allArrived);
+
+            if (running.Count > 0)
+            {
+                arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
+                context.SetCustomStatus($"de-identifying r={running.Instances} p={pending.Count} d={done.Count}");
+                var next = await Task.WhenAny([arrival, .. running.Tasks]);
+                if (next != arrival)
+                {
+                    await running.CompleteAsync(next, done); // rethrows a batch that failed after its retries
+                    continue;
+                }
+
+                Take(await arrival, pending, done, running, ref expected);
+                arrival = null;
+                events++;
+                if (events >= MaxEventsPerRun)
+                {
+                    // Keep the history short: let the running batches finish (no waiter is open, so events queue for
+                    // the next run), then carry on in a new run.
+                    await running.CompleteAllAsync(done);
+                    context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (expected > 0 && pending.Count == 0 && done.Count >= expected)
+            {
+                // The manifest's instances are all done: complete now (after the registry's unsignalled ones, if any).
+                if (await TakeUnsignalledAsync(context, input, pending, done))
+                {
+                    StartBatches(context, input, pending, running, reported, partial: true);
+                    continue;
+                }
+
+                return await FinishAsync(context, input, done, expected);
+            }
+
+            using var timerCancellation = new CancellationTokenSource();
+            var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
+            var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
+            arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
+            context.SetCustomStatus($"waiting p={pending.Count} d={done.Count}");
+            if (await Task.WhenAny(arrival, quiet) == arrival)
+            {
+                timerCancellation.Cancel(); // synchronous on purpose (see RunAsync)
+                Take(await arrival, pending, done, running, ref expected);
+                arrival = null;
+                events++;
+                lateTimerRestarts = 0;
+                if (events >= MaxEventsPerRun)
+                {
+                    context.ContinueAsNew(Carry(input, pending, done, expected, reported), preserveUnprocessedEvents: true);
+                    return null;
+                }
+
+                continue;
+            }
+
+            var lateness = context.CurrentUtcDateTime - quietUntil;
+            if (IsLate(lateness, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
+            {
+                lateTimerRestarts++;
+                WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.TotalSeconds);
+                continue;
+            }
+
+            if (pending.Count == 0 && !await TakeUnsignalledAsync(context, input, pending, done))
+            {
+                return await FinishAsync(context, input, done, expected);
+            }
+
+            // Quiet with instances waiting (a partial batch, or the registry's unsignalled ones): de-identify them now.
+            // The study completes after the next quiet period with nothing left, or when the manifest's count is done.
+            WorkflowLog.BatchStarted(log, input.StudyKey, input.Tenant, pending.Count, reported ? " (late)" : string.Empty);
+            StartBatches(context, input, pending, running, reported, partial: true);
+        }
+    }
+
+    /// <summary>Starts a batch for every full batch of waiting instances, and for the rest when <paramref name="partial"/>.</summary>
+    private static void StartBatches(TaskOrchestrationContext context, StudyAssemblyInput input, Dictionary<string, int> pending, RunningBatches running, bool late, bool partial)
+    {
+        while (pending.Count >= input.DeidentifyBatch || (partial && pending.Count > 0))
+        {
+            // Ordered by key, not by the dictionary's order: the same on every replay however the entries got there.
+            var batch = pending.OrderBy(p => p.Key, StringComparer.Ordinal).Take(input.DeidentifyBatch).Select(p => new InstanceVersion(p.Key, p.Value)).ToArray();
+            foreach (var instance in batch)
+            {
+                pending.Remove(instance.SopKey);
+            }
+
+            running.Add(
+                context.CallActivityAsync<DeidentifyBatchResult>(
+                    StudyAssembly.DeidentifyBatchActivityName, new DeidentifyBatchRequest(input.Tenant, input.StudyKey, batch, late), input.Retry.ToTaskOptions()),
+                batch);
+        }
+    }
+
+    /// <summary>As <see cref="Apply"/>, and an instance version already being de-identified is not new either.</summary>
+    private static void Take(StudyEvent evt, Dictionary<string, int> pending, Dictionary<string, int> done, RunningBatches running, ref int expected)
+    {
+        if (evt.Kind == StudyEvent.InstanceAccepted && evt.SopKey is { } sop && running.Has(sop, evt.Version))
+        {
+            return;
+        }
+
+        Apply(evt, pending, done, ref expected);
     }
 
     /// <summary>De-identifies the instances: in batches of <see cref="StudyAssemblyInput.DeidentifyBatch"/>, or one activity each (runs started before batches).</summary>

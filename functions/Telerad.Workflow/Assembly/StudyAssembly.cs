@@ -1,8 +1,9 @@
 namespace Telerad.Workflow;
 
 /// <summary>
-/// StudyAssembly (one orchestration per tenant + study): collects accepted instances, de-identifies them
-/// when the upload's manifest says all have arrived or after a quiet period, and publishes the study summary.
+/// StudyAssembly (one orchestration per tenant + study): collects accepted instances, de-identifies them in batches
+/// as they arrive, completes when the upload's manifest says all have arrived or after a quiet period, and publishes
+/// the study summary.
 /// Inputs, events and outputs carry pseudonymous keys only. Names carry a version so in-flight instances
 /// survive deployments (a changed orchestration gets a new name, e.g. StudyAssemblyV2).
 /// </summary>
@@ -33,8 +34,19 @@ public static partial class StudyAssembly
 /// start keeps replays deterministic when configuration changes.
 /// <para><paramref name="DeidentifyBatch"/>: instances per <see cref="StudyAssembly.DeidentifyBatchActivityName"/>
 /// activity. 0 (what runs started before batches existed carry) schedules one
-/// <see cref="StudyAssembly.DeidentifyActivityName"/> per instance, so their replays schedule what they did.</para></remarks>
-public sealed record StudyAssemblyInput(string Tenant, string StudyKey, int QuietPeriodSeconds, StudyAssemblyOptions Retry, bool LateRun = false, StudyAssemblyState? State = null, int DeidentifyBatch = 0);
+/// <see cref="StudyAssembly.DeidentifyActivityName"/> per instance, so their replays schedule what they did.</para>
+/// <para><paramref name="DeidentifyWhileArriving"/>: a batch starts as soon as it is full, while the upload still arrives,
+/// several at once. False (what runs started before carry) keeps the loop that collects until the manifest or the quiet
+/// period, so their replays schedule what they did.</para></remarks>
+public sealed record StudyAssemblyInput(
+    string Tenant,
+    string StudyKey,
+    int QuietPeriodSeconds,
+    StudyAssemblyOptions Retry,
+    bool LateRun = false,
+    StudyAssemblyState? State = null,
+    int DeidentifyBatch = 0,
+    bool DeidentifyWhileArriving = false);
 
 /// <summary>
 /// What a study run has seen so far; small (keys and counts), so it can be carried into the next run. The

@@ -108,7 +108,7 @@ public sealed class StudyAssemblyClient(IOrchestrationGateway engine, StudyAssem
             return false;
         }
 
-        var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists, DeidentifyBatch: Math.Max(1, deidentifyBatch));
+        var input = new StudyAssemblyInput(tenant, studyKey, (int)Math.Ceiling(quietPeriod.TotalSeconds), options, LateRun: exists, DeidentifyBatch: Math.Max(1, deidentifyBatch), DeidentifyWhileArriving: true);
         try
         {
             await engine.StartAsync(StudyAssembly.OrchestratorName, instanceId, input, cancellationToken);
