@@ -14,6 +14,7 @@
 #   whole     pipeline, from the upload's start to every instance in deid/ (includes copying the study into Azurite)
 #   complete  pipeline, upload start to StudyAssembly Completed (after triage) with its summary
 #   upload    the upload alone (`telerad upload` into Azurite): a floor for anything that moves the study through Azurite
+# KEEP_DATA=1 keeps each run's Telerad.Local data folder (.work/bench/pipeline/local-N: Azurite's files and log).
 # Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (its node processes, summed), against the bare run's
 # (/usr/bin/time).
 set -euo pipefail
@@ -113,7 +114,7 @@ pipeline_run() {
   echo "run $1 CPU:$cpu" >>"$WORK/cpu.txt"
   kill -TERM "$pid"; wait "$pid" || true
   echo $((t2 - t1)) $((t2 - t0)) $((t3 - t0)) "$rss" "$node_rss" $((t1 - t0))
-  rm -rf "$data"
+  [ -n "${KEEP_DATA:-}" ] || rm -rf "$data"
 }
 
 printf 'study: %s (%d files, %.1f MB); %d runs, round-robin\n' "$STUDY" "$FILES" "$(echo "$BYTES/1000000" | bc -l)" "$RUNS"

@@ -12,8 +12,9 @@ namespace Telerad.Azure;
 
 /// <summary>
 /// <see cref="IObjectStore"/> over Azure Blob Storage (Azurite locally, same code). Reads are seekable streams that
-/// fetch <see cref="BlobObjectStoreOptions.ReadBufferSize"/> ranges on demand; writes are block uploads from the
-/// caller's stream; appends use append blobs. A container is created the first time this instance writes to it.
+/// fetch <see cref="BlobObjectStoreOptions.ReadBufferSize"/> ranges on demand (<see cref="BlobRangeReadStream"/>);
+/// writes up to <see cref="BlobObjectStoreOptions.SingleUploadLimit"/> are one Put Blob, larger ones block uploads from
+/// the caller's stream; appends use append blobs. A container is created the first time this instance writes to it.
 /// Errors are mapped to the store's exceptions, whose messages carry the container and a hash of the object name,
 /// never the name (<see cref="ObjectNames.Describe"/>).
 /// </summary>
@@ -61,9 +62,9 @@ public sealed class BlobObjectStore : IObjectStore
     private Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken) =>
         RequestAsync<Stream>("opening", reference, async () =>
         {
-            // allowModifications: false pins the ETag read when opening: a blob replaced while being read fails the
-            // read (412) instead of silently mixing two versions. The stream is seekable and fetches one buffer per range.
-            var stream = await Blob(reference).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferSize }, cancellationToken);
+            // Seekable, one buffer per ranged GET, pinned to the ETag of the first range: a blob replaced while being
+            // read fails the read (412) instead of silently mixing two versions.
+            var stream = await BlobRangeReadStream.OpenAsync(Blob(reference), bufferSize, cancellationToken);
             return new StoreReadStream(stream, reference);
         }, whenMissing: () => throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}."));
 
@@ -87,6 +88,15 @@ public sealed class BlobObjectStore : IObjectStore
                 MaximumConcurrency = _options.UploadConcurrency,
             },
         };
+        // A forward-only source (a pipe from a writer) is read up to the single-upload limit first: if it ends within
+        // it, it goes up in one Put Blob, where the SDK would stage a block and commit a block list (two requests for a
+        // 0.5 MB slice). Memory held: at most that limit, as the SDK's own block buffering.
+        using var head = content.CanSeek ? null : await ReadUpToAsync(content, _options.SingleUploadLimit + 1, cancellationToken);
+        if (head is not null)
+        {
+            content = head.Length <= _options.SingleUploadLimit ? head : new PrefixedReadStream(head.GetBuffer().AsMemory(0, (int)head.Length), content);
+        }
+
         // The upload response has no length: count what the SDK reads (a seekable source may be re-read on retries,
         // so its length is taken from the stream instead). No properties call afterwards: a write-only credential
         // (an uploader's SAS) may not read.
@@ -110,6 +120,21 @@ public sealed class BlobObjectStore : IObjectStore
         {
             throw Unreachable("writing", reference, e);
         }
+    }
+
+    /// <summary>The first <paramref name="limit"/> bytes of a forward-only stream (fewer if it ends), as a readable stream at 0.</summary>
+    private static async Task<MemoryStream> ReadUpToAsync(Stream content, long limit, CancellationToken cancellationToken)
+    {
+        var head = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (head.Length < limit && (read = await content.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - head.Length)), cancellationToken)) > 0)
+        {
+            head.Write(chunk, 0, read);
+        }
+
+        head.Position = 0;
+        return head;
     }
 
     public async Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default)

@@ -142,6 +142,72 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal("bytes=0-4194303", Assert.Single(_log.Entries, e => e.Method == "GET").Range);
     }
 
+    /// <summary>
+    /// A slice (smaller than the read buffer) costs one GET, with no HEAD before it, however its reader seeks: the
+    /// de-identify activity parses the header and then seeks back to the pixel data, which the SDK's stream fetched
+    /// again (two GETs and a HEAD per slice).
+    /// </summary>
+    [Fact]
+    public async Task A_slice_is_read_in_one_request_however_its_reader_seeks()
+    {
+        var store = Store();
+        var reference = Ref("study/seeks.dcm");
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, 512 * 1024)));
+        _log.Clear();
+
+        await using (var stream = await store.OpenReadAsync(reference))
+        {
+            Assert.Equal(512 * 1024, stream.Length);
+            var all = new byte[512 * 1024];
+            await stream.ReadExactlyAsync(all);
+            Assert.Equal(Pattern.Bytes(0, 512 * 1024), all);
+            Assert.Equal(0, await stream.ReadAsync(new byte[10])); // at the end
+            stream.Position = 1000;
+            var middle = new byte[300_000];
+            stream.ReadExactly(middle); // the synchronous path too
+            Assert.Equal(Pattern.Bytes(1000, 300_000), middle);
+            stream.Seek(-10, SeekOrigin.End);
+            var tail = new byte[10];
+            await stream.ReadExactlyAsync(tail);
+            Assert.Equal(Pattern.Bytes((512 * 1024) - 10, 10), tail);
+        }
+
+        var only = Assert.Single(_log.Entries);
+        Assert.Equal(("GET", "bytes=0-4194303"), (only.Method, only.Range));
+    }
+
+    [Fact]
+    public async Task An_empty_object_reads_as_empty()
+    {
+        var store = Store();
+        var reference = Ref("empty.bin");
+        await store.WriteAsync(reference, new MemoryStream());
+        await using var stream = await store.OpenReadAsync(reference);
+        Assert.Equal(0, stream.Length);
+        Assert.Equal(0, await stream.ReadAsync(new byte[16]));
+    }
+
+    /// <summary>
+    /// A forward-only source (the de-identifier's pipe) no larger than the single-upload limit goes up in one Put Blob;
+    /// the SDK alone stages a block and commits a block list for it (two requests per slice).
+    /// </summary>
+    [Fact]
+    public async Task A_forward_only_write_of_a_slice_is_one_put()
+    {
+        var store = Store();
+        var reference = Ref("study/forward-only.dcm");
+        _log.Clear();
+
+        var written = await store.WriteAsync(reference, new PatternStream(512 * 1024));
+
+        var put = Assert.Single(_log.Entries, e => e.Method == "PUT" && !e.Query.Contains("restype=container", StringComparison.Ordinal));
+        Assert.DoesNotContain("comp=", put.Query, StringComparison.Ordinal);
+        Assert.Equal(512 * 1024, written.Length);
+        var sdk = (await new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_container).GetBlobClient(reference.Name).DownloadContentAsync()).Value;
+        Assert.Equal(Pattern.Bytes(0, 512 * 1024), sdk.Content.ToArray());
+        Assert.Equal(sdk.Details.ETag.ToString(), written.ETag);
+    }
+
     [Fact]
     public async Task A_small_object_is_read_whole_in_one_request_and_a_missing_one_is_null()
     {
