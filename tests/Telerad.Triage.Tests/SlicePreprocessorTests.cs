@@ -97,6 +97,39 @@ public sealed class SlicePreprocessorTests
         Assert.Equal([0f, 1f, 0.5f, 0f, 0.25f], plane, (a, b) => Math.Abs(a - b) < 1e-6);
     }
 
+    /// <summary>
+    /// A 512x512 CT-like frame of random values into 64x64, against the rules computed pixel by pixel in doubles here.
+    /// Slope 1 with whole intercepts puts the window's ends on whole stored values (the exact integer path); the other
+    /// cases (a fractional intercept, slope 0.3) take the float path. All must agree with the rules.
+    /// </summary>
+    [Theory]
+    [InlineData(PixelSampleType.Int16, 1, -1024)]
+    [InlineData(PixelSampleType.UInt16, 1, -1024)]
+    [InlineData(PixelSampleType.Int16, 2, -100)]
+    [InlineData(PixelSampleType.Int16, 1, -1024.25)]
+    [InlineData(PixelSampleType.UInt16, 0.3, -20)]
+    public void A_full_size_slice_matches_the_rules_computed_pixel_by_pixel(PixelSampleType type, double slope, double intercept)
+    {
+        const int Size = 512, Out = 64;
+        var random = new Random(7);
+        var stored = Enumerable.Range(0, Size * Size).Select(_ => type == PixelSampleType.Int16 ? random.Next(-1100, 1500) : random.Next(0, 1500)).ToArray();
+        var bytes = stored.SelectMany(v => type == PixelSampleType.Int16 ? BitConverter.GetBytes((short)v) : BitConverter.GetBytes((ushort)v)).ToArray();
+        var plane = new float[Out * Out];
+        var settings = new ModelPreprocessing { Window = new ModelWindow(40, 80), Resample = new ModelResample(Out, Out) };
+        new SlicePreprocessor(settings).Process(new PixelFrame(Size, Size, 1, type, 16, "MONOCHROME2", bytes), ModalityLut.Rescale(slope, intercept), plane);
+
+        var sums = new double[Out * Out];
+        for (var i = 0; i < Size * Size; i++)
+        {
+            var windowed = Math.Clamp(((stored[i] * slope) + intercept - 0) / 80, 0, 1);
+            sums[(((i / Size) * Out / Size) * Out) + ((i % Size) * Out / Size)] += windowed;
+        }
+
+        var expected = sums.Select(v => (float)(v / 64)).ToArray(); // 8x8 pixels per cell
+        Assert.Equal(expected, plane, (a, b) => Math.Abs(a - b) < 1e-5);
+        Assert.Contains(plane, v => v > 0.05 && v < 0.95); // not all clipped: the comparison says something
+    }
+
     [Fact]
     public void Normalisation_comes_last()
     {

@@ -40,7 +40,11 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
         var rowStarts = BinStarts(frame.Rows, outRows);
         var columnStarts = BinStarts(frame.Columns, outColumns);
         var sums = new double[PlaneLength];
-        if (lut.Table is null && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 or PixelSampleType.UInt8)
+        if (lut.Table is null && WholeWindowEnds(frame.SampleType, lut) is var (s0, s1))
+        {
+            AccumulateClamped(frame, s0, s1, rowStarts, columnStarts, sums);
+        }
+        else if (lut.Table is null && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 or PixelSampleType.UInt8)
         {
             AccumulateLinear(frame, lut, rowStarts, columnStarts, sums);
         }
@@ -58,6 +62,70 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
                 var k = (r * outColumns) + c;
                 var area = rowCount * (columnStarts[c + 1] - columnStarts[c]);
                 plane[k] = (float)(((sums[k] / area) - mean) / std);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stored values at which a 16-bit frame's windowed value is 0 and 1, when both are whole numbers (a linear
+    /// Modality LUT with a positive slope, a window): then <see cref="ClampedRows"/> applies. Otherwise null.
+    /// </summary>
+    private (long S0, long S1)? WholeWindowEnds(PixelSampleType type, ModalityLut lut)
+    {
+        if (settings.Window is not { } w || type is not (PixelSampleType.Int16 or PixelSampleType.UInt16))
+        {
+            return null;
+        }
+
+        var (slope, intercept) = settings.ModalityLut ? (lut.Slope, lut.Intercept) : (1d, 0d);
+        if (slope <= 0)
+        {
+            return null;
+        }
+
+        var low = w.Center - (w.Width / 2);
+        var (s0, s1) = ((low - intercept) / slope, (low + w.Width - intercept) / slope);
+        return Math.Abs(s0) < 1e9 && Math.Abs(s1) < 1e9 && s0 == Math.Floor(s0) && s1 == Math.Floor(s1) && s1 > s0 ? ((long)s0, (long)s1) : null;
+    }
+
+    /// <summary>Each bin's sum of windowed values from its clamped stored values, in integers: (sum - n * s0) / (s1 - s0).</summary>
+    private static void AccumulateClamped(PixelFrame frame, long s0, long s1, int[] rowStarts, int[] columnStarts, double[] sums)
+    {
+        var data = frame.Data.AsSpan();
+        var columns = frame.Columns;
+        var outColumns = columnStarts.Length - 1;
+        var rowSums = new int[columns];
+        var signed = frame.SampleType == PixelSampleType.Int16;
+        var (min, max) = signed ? ((long)short.MinValue, (long)short.MaxValue) : (ushort.MinValue, (long)ushort.MaxValue);
+
+        // Clamping to ends beyond the sample type's range binds nothing; the formula still uses the true ends.
+        var (low, high) = (Math.Clamp(s0, min, max), Math.Clamp(s1, min, max));
+        for (var r = 0; r < rowStarts.Length - 1; r++)
+        {
+            Array.Clear(rowSums);
+            for (var i = rowStarts[r]; i < rowStarts[r + 1]; i++)
+            {
+                if (signed)
+                {
+                    ClampedRows.Add(MemoryMarshal.Cast<byte, short>(data).Slice(i * columns, columns), rowSums, (short)low, (short)high);
+                }
+                else
+                {
+                    ClampedRows.Add(MemoryMarshal.Cast<byte, ushort>(data).Slice(i * columns, columns), rowSums, (ushort)low, (ushort)high);
+                }
+            }
+
+            var rowCount = rowStarts[r + 1] - rowStarts[r];
+            for (var c = 0; c < outColumns; c++)
+            {
+                var sum = 0L;
+                for (var j = columnStarts[c]; j < columnStarts[c + 1]; j++)
+                {
+                    sum += rowSums[j];
+                }
+
+                var pixels = (long)rowCount * (columnStarts[c + 1] - columnStarts[c]);
+                sums[(r * outColumns) + c] = (double)(sum - (pixels * s0)) / (s1 - s0);
             }
         }
     }
