@@ -92,6 +92,13 @@ param viewerUrlTemplate string
 @description('How long links in notifications stay valid, a TimeSpan such as 12:00:00 (Links__Lifetime; at most 7 days; omit: the app\'s 12 hours).')
 param linkLifetime string?
 
+type referrerType = {
+  @description('Referrer id (tenants.json): where reports of its studies go.')
+  id: string
+  @description('Referring Physician\'s Names (0008,0090) of its orders, DICOM person names such as Emergency^Department.')
+  referringPhysicianNames: string[]
+}
+
 type tenantType = {
   @description('Tenant id: one path segment (letters, digits, ., _, -), the first segment of its blob names.')
   id: string
@@ -99,6 +106,8 @@ type tenantType = {
   deidentificationProfile: string?
   facilityId: string?
   jurisdiction: string?
+  @description('Referrers recognised by the Referring Physician\'s Name of a study\'s instances (first match wins).')
+  referrers: referrerType[]?
   @description('Referrer id (tenants.json) of studies whose Referring Physician\'s Name matches no configured referrer.')
   defaultReferrerId: string?
   @description('TimeSpan, e.g. 00:01:00.')
@@ -432,6 +441,16 @@ var tenantSettings = shallowMerge(flatten(map(range(0, length(tenants)), i => [
   tenants[i].?quietPeriod == null ? {} : { 'Telerad__Tenants__${i}__QuietPeriod': tenants[i].quietPeriod! }
 ])))
 
+// Referrers as configuration binds lists: Telerad__Tenants__N__Referrers__M__Id and ...__ReferringPhysicianNames__K.
+var referrerRows = flatten(map(range(0, length(tenants)), i => map(range(0, length(tenants[i].?referrers ?? [])), j => {
+  prefix: 'Telerad__Tenants__${i}__Referrers__${j}'
+  referrer: tenants[i].referrers![j]
+})))
+var referrerSettings = shallowMerge(flatten(map(referrerRows, r => concat(
+  [ { '${r.prefix}__Id': r.referrer.id } ],
+  map(range(0, length(r.referrer.referringPhysicianNames)), k => { '${r.prefix}__ReferringPhysicianNames__${k}': r.referrer.referringPhysicianNames[k] })
+))))
+
 // Durable Task Scheduler: host.json's storage provider is switched by host setting overrides; the connection names
 // the identity, it holds no key.
 var durableSettings = durableBackend == 'DurableTaskScheduler' ? {
@@ -453,7 +472,7 @@ module functionApp '../bicep/modules/functionapp.bicep' = {
     appInsightsName: names.appInsights
     workspaceId: monitoring.outputs.workspaceId
     subnetId: privateNetworking ? vnet!.outputs.functionsSubnetId : ''
-    appSettings: union(storageSettings, teleradSettings, serviceBusSettings, linkSettings, tenantSettings, durableSettings)
+    appSettings: union(storageSettings, teleradSettings, serviceBusSettings, linkSettings, tenantSettings, referrerSettings, durableSettings)
     hostNameSettings: hostNameSettings
     authClientId: entraClientId
     authTenantId: entraTenantId

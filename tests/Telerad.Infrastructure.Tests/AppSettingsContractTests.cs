@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Telerad.Functions;
 
 namespace Telerad.Infrastructure.Tests;
@@ -45,6 +46,29 @@ public sealed class AppSettingsContractTests(EnvironmentsFixture environments)
         Assert.Equal("nw-ed", settings["Telerad__Tenants__0__DefaultReferrerId"]);
         Assert.Equal("hospital-b", settings["Telerad__Tenants__1__Id"]);
         Assert.False(settings.ContainsKey("Telerad__Tenants__1__FacilityId"));
+        Assert.DoesNotContain(settings.Keys, k => k.StartsWith("Telerad__Tenants__1__Referrers", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Referrers recognised by name reach the app as the lists it binds, and resolve: the tenant's parameters say
+    /// "ED^Attending" orders are nw-ed's and "Neurology^Clinic" orders nw-neuro's; anything else is the default's.
+    /// </summary>
+    [Fact]
+    public void Referrers_from_the_parameters_bind_and_resolve_names_to_ids()
+    {
+        var deployment = environments["all-options"];
+        var settings = deployment.AppSettings(deployment.OfType(SecurityInvariants.Sites).Single());
+        Assert.Equal("ED^Attending", settings["Telerad__Tenants__0__Referrers__0__ReferringPhysicianNames__1"]);
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => (string?)s.Value))
+            .Build();
+        var tenant = configuration.GetSection(FunctionSettings.TenantsSection).Get<List<Telerad.Ingestion.TenantSettings>>()![0];
+
+        Assert.Equal(["nw-ed", "nw-neuro"], tenant.Referrers.Select(r => r.Id));
+        Assert.Equal("nw-ed", Telerad.Ingestion.ReferrerMatch.Resolve(tenant, "ed^attending"));
+        Assert.Equal("nw-neuro", Telerad.Ingestion.ReferrerMatch.Resolve(tenant, "Neurology^Clinic"));
+        Assert.Equal("nw-ed", Telerad.Ingestion.ReferrerMatch.Resolve(tenant, "Someone^Else")); // the default
     }
 
     [Fact]

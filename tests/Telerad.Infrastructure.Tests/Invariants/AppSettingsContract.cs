@@ -115,7 +115,15 @@ internal static partial class AppSettingsContract
         if (name.StartsWith(tenants, StringComparison.Ordinal))
         {
             var rest = name[tenants.Length..].Split("__");
-            return rest.Length == 2 && int.TryParse(rest[0], out _) && Bindable(typeof(TenantSettings)).Contains(rest[1], StringComparer.OrdinalIgnoreCase);
+            return int.TryParse(rest[0], out _) && rest.Length switch
+            {
+                2 => Bindable(typeof(TenantSettings)).Contains(rest[1], StringComparer.OrdinalIgnoreCase),
+
+                // A list of referrers (TenantSettings.Referrers), each with its list of names.
+                4 => rest[1] == nameof(TenantSettings.Referrers) && int.TryParse(rest[2], out _) && Bindable(typeof(ReferrerMatch)).Contains(rest[3], StringComparer.OrdinalIgnoreCase),
+                5 => rest[1] == nameof(TenantSettings.Referrers) && int.TryParse(rest[2], out _) && rest[3] == nameof(ReferrerMatch.ReferringPhysicianNames) && int.TryParse(rest[4], out _),
+                _ => false,
+            };
         }
 
         return false;

@@ -20,6 +20,10 @@ param tenants = [
     deidentificationProfile: 'reading'
     facilityId: 'facility-a'
     jurisdiction: 'US-CA'
+    referrers: [
+      { id: 'nw-ed', referringPhysicianNames: [ 'Emergency^Department', 'ED^Attending' ] }
+      { id: 'nw-neuro', referringPhysicianNames: [ 'Neurology^Clinic' ] }
+    ]
     defaultReferrerId: 'nw-ed'
     quietPeriod: '00:02:00'
     uploaderPrincipalId: '11111111-1111-1111-1111-111111111111'
