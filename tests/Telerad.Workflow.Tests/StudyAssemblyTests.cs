@@ -6,6 +6,7 @@ using Telerad.Deidentification;
 using Telerad.Dicom.Tests;
 using Telerad.Ingestion;
 using Telerad.Ingestion.Tests;
+using Telerad.Notifications;
 using Telerad.Workflow;
 
 namespace Telerad.Workflow.Tests;
@@ -394,7 +395,7 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var studyKey = accepted[0].StudyKey;
         var client = new StudyAssemblyClient(_host.Client, Retry);
         var fastTenants = new StaticTenantDirectory([new TenantSettings { Id = "hospital-a", FacilityId = "fac-1", Jurisdiction = "US-NY", QuietPeriod = TimeSpan.FromSeconds(2) }]);
-        var sweep = new StalledInstanceSweep(_state, new DurableTaskClientGateway(_host.Client), client, fastTenants, TimeProvider.System);
+        var sweep = new StalledInstanceSweep(_state, new DurableTaskClientGateway(_host.Client), client, fastTenants, new InMemoryNotificationPublisher(), TimeProvider.System);
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Manifest(2));
         await client.SignalAsync("hospital-a", studyKey, TimeSpan.FromSeconds(30), StudyEvent.Instance(accepted[0].SopKey, accepted[0].Version));
         Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // running, with an instance not yet signalled: left alone
@@ -419,6 +420,80 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         var summary = again.ReadOutputAs<StudySummary>()!;
         Assert.Equal((3, 1), (summary.Instances, summary.LateInstances));
         Assert.Equal(0, await sweep.SweepAsync(TimeSpan.Zero)); // nothing left
+    }
+
+    /// <summary>
+    /// A study whose runs keep failing (here every de-identification fails) stays stalled. The sweep signals it again
+    /// each time it is due; at the fifth sweep operations get one study-stalled alert with opaque ids only, and no
+    /// second one at the sixth. (Three earlier sweeps are recorded up front; a shifted clock makes the later ones due.)
+    /// </summary>
+    [Fact]
+    public async Task A_study_whose_runs_keep_failing_raises_one_operations_alert_at_its_fifth_sweep()
+    {
+        var accepted = await IngestAsync(1, upload: "u-stuck"); // registered, never signalled: stalled
+        var studyKey = accepted[0].StudyKey;
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        var marker = await SingleStalledAsync(studyKey);
+        for (var i = 0; i < 3; i++)
+        {
+            await _state.MarkSweptAsync(marker, DateTimeOffset.UtcNow.AddDays(-1));
+        }
+
+        var clock = new ShiftedClock();
+        var publisher = new InMemoryNotificationPublisher();
+        var fastTenants = new StaticTenantDirectory([new TenantSettings { Id = "hospital-a", QuietPeriod = TimeSpan.FromSeconds(1) }]);
+        var sweep = new StalledInstanceSweep(_state, new DurableTaskClientGateway(_host.Client), new StudyAssemblyClient(_host.Client, Retry), fastTenants, publisher, clock);
+        _reidentification.Fail = true;
+
+        DateTimeOffset? previousRun = null;
+        for (var sweepNumber = 4; sweepNumber <= 6; sweepNumber++)
+        {
+            clock.Offset = TimeSpan.FromDays(sweepNumber - 4); // due again: the backoff is at most hours
+            Assert.Equal(1, await sweep.SweepAsync(TimeSpan.Zero));
+            Assert.Equal(sweepNumber, (await SingleStalledAsync(studyKey)).Sweeps);
+            Assert.Equal(sweepNumber < 5 ? 0 : 1, publisher.All.Count);
+            previousRun = await RunFailedAsync(id, previousRun); // not running again before the next sweep
+        }
+
+        var alert = Assert.Single(publisher.All);
+        Assert.Equal((NotificationTopics.Operations, NotificationKinds.StudyStalled, "hospital-a", studyKey), (alert.Topic, alert.Kind, alert.Tenant, alert.StudyKey));
+        Assert.Contains("after 5 sweeps", alert.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Phantom", System.Text.Json.JsonSerializer.Serialize(alert), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<StalledInstance> SingleStalledAsync(string studyKey)
+    {
+        var found = new List<StalledInstance>();
+        await foreach (var s in _state.ListStalledAsync(DateTimeOffset.UtcNow.AddDays(30)))
+        {
+            found.Add(s);
+        }
+
+        return Assert.Single(found, s => s.StudyKey == studyKey);
+    }
+
+    /// <summary>Waits for a run of <paramref name="id"/> newer than <paramref name="after"/> to fail; returns when it was created.</summary>
+    private async Task<DateTimeOffset> RunFailedAsync(string id, DateTimeOffset? after)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var current = await _host.Client.GetInstanceAsync(id);
+            if (current is { RuntimeStatus: OrchestrationRuntimeStatus.Failed } && (after is null || current.CreatedAt > after))
+            {
+                return current.CreatedAt;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no run of {id} failed: {current?.RuntimeStatus}");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class ShiftedClock : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
     }
 
     /// <summary>A study that stays stalled is signalled less and less often: the minimum age doubled per sweep, at most six hours.</summary>
@@ -515,10 +590,18 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
     {
         public volatile TaskCompletionSource? Hold;
 
+        /// <summary>When set, every save fails: the de-identify activities fail, and so do the runs that call them.</summary>
+        public volatile bool Fail;
+
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task SaveAsync(ReidentificationEntry entry, CancellationToken cancellationToken = default)
         {
+            if (Fail)
+            {
+                throw new InvalidOperationException("The re-identification store is unavailable (test).");
+            }
+
             if (Hold is { } hold)
             {
                 Entered.TrySetResult();

@@ -15,6 +15,7 @@ public sealed class StudyAssemblyFunctions(
     IInstanceRegistry registry,
     ITenantDirectory tenants,
     StudyAssemblyOptions options,
+    Telerad.Notifications.INotificationPublisher publisher,
     TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<StalledInstanceSweep> sweepLogger)
 {
@@ -51,7 +52,7 @@ public sealed class StudyAssemblyFunctions(
     /// <remarks>The sweep signals studies, so it needs the durable client the host binds.</remarks>
     [Function(StalledInstanceSweepOrchestrator.ActivityName)]
     public Task<int> SweepStalledInstancesV1([ActivityTrigger] int minimumAgeSeconds, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        new StalledInstanceSweep(registry, new DurableTaskClientGateway(client), new StudyAssemblyClient(client, options), tenants, time, sweepLogger)
+        new StalledInstanceSweep(registry, new DurableTaskClientGateway(client), new StudyAssemblyClient(client, options), tenants, publisher, time, sweepLogger)
             .SweepAsync(TimeSpan.FromSeconds(minimumAgeSeconds), cancellationToken);
 
     [Function(TriageStudy.ActivityName)]

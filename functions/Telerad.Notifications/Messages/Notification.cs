@@ -118,6 +118,9 @@ public static class NotificationKinds
     /// <summary>A breached SLA escalates along the tenant's chain: one of these per step, to the step's contact.</summary>
     public const string SlaEscalated = "sla-escalated";
 
+    /// <summary>Instances of a study stay registered but not de-identified after repeated sweeps (its runs keep failing): once per study.</summary>
+    public const string StudyStalled = "study-stalled";
+
     // critical-results
     /// <summary>A radiologist-confirmed critical result, with a signed acknowledgment link for its recipient.</summary>
     public const string CriticalResult = "critical-result";
@@ -128,7 +131,7 @@ public static class NotificationKinds
     public static string TopicOf(string kind) => kind switch
     {
         AssignmentOffered or Reminder or AssignmentWithdrawn or SlaWarning => NotificationTopics.Radiologists,
-        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted or SlaEscalated => NotificationTopics.Operations,
+        NoEligibleRadiologist or SlaBreached or ReassignedAfterSilence or DeliveryFailed or CriticalResultUnacknowledged or ReadingNotStarted or SlaEscalated or StudyStalled => NotificationTopics.Operations,
         CriticalResult or CriticalResultAiHeadsUp => NotificationTopics.CriticalResults,
         _ => throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind)),
     };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Telerad.Notifications;
 
 namespace Telerad.Workflow;
 
@@ -10,9 +11,17 @@ namespace Telerad.Workflow;
 /// signals such studies again; the signal starts a late run, which de-identifies what the registry has. Studies whose
 /// orchestration is running are left alone: they ask the registry before they complete. A study that stays stalled (its
 /// late run fails again and again) is signalled less and less often: after the n-th sweep it waits the minimum age
-/// times 2^n (at most six hours), and after the fifth it is reported as an error for operations.
+/// times 2^n (at most six hours); from the fifth it is logged as an error, and at the fifth operations get one
+/// <see cref="NotificationKinds.StudyStalled"/> alert for the study (opaque ids and counts only).
 /// </summary>
-public sealed class StalledInstanceSweep(IInstanceRegistry registry, IOrchestrationGateway engine, StudyAssemblyClient studies, ITenantDirectory tenants, TimeProvider time, ILogger<StalledInstanceSweep>? logger = null)
+public sealed class StalledInstanceSweep(
+    IInstanceRegistry registry,
+    IOrchestrationGateway engine,
+    StudyAssemblyClient studies,
+    ITenantDirectory tenants,
+    INotificationPublisher publisher,
+    TimeProvider time,
+    ILogger<StalledInstanceSweep>? logger = null)
 {
     /// <summary>Younger instances are still on their way (signal in flight, batch running) and are not looked at.</summary>
     public static readonly TimeSpan DefaultMinimumAge = TimeSpan.FromMinutes(2);
@@ -59,6 +68,22 @@ public sealed class StalledInstanceSweep(IInstanceRegistry registry, IOrchestrat
             if (sweeps >= StuckAfterSweeps)
             {
                 WorkflowLog.InstancesStuck(_logger, study.Key.StudyKey, study.Key.Tenant, study.Count(), sweeps);
+            }
+
+            if (sweeps == StuckAfterSweeps)
+            {
+                // Once per study (the message id is the study's): a log line alone is easy to miss, and a study that
+                // never finishes de-identification never reaches a radiologist.
+                await publisher.PublishAsync(new Notification
+                {
+                    MessageId = Notification.DeterministicId(NotificationKinds.StudyStalled, study.Key.Tenant, study.Key.StudyKey, null, "stalled"),
+                    Topic = NotificationTopics.Operations,
+                    Kind = NotificationKinds.StudyStalled,
+                    Tenant = study.Key.Tenant,
+                    StudyKey = study.Key.StudyKey,
+                    CreatedUtc = now,
+                    Reason = $"{study.Count()} instance(s) registered but still not de-identified after {sweeps} sweeps: the study's runs keep failing; see its StudyAssembly orchestration (event 2007).",
+                }, cancellationToken);
             }
             else
             {
