@@ -176,6 +176,33 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(("GET", "bytes=0-4194303"), (only.Method, only.Range));
     }
 
+    /// <summary>Random seeks and reads of all sizes across range boundaries (4 KiB ranges of a 50,000-byte object) return
+    /// exactly the object's bytes, synchronously and asynchronously; a read ending at the end returns what is left.</summary>
+    [Fact]
+    public async Task Random_seeks_across_ranges_read_the_right_bytes()
+    {
+        const int Length = 50_000;
+        var store = Store(new BlobObjectStoreOptions { ReadBufferSize = 4096 });
+        var reference = Ref("random.bin");
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, Length)));
+        var random = new Random(11);
+        await using var stream = await store.OpenReadAsync(reference);
+        for (var i = 0; i < 200; i++)
+        {
+            var at = random.Next(0, Length);
+            var wanted = random.Next(1, 10_000);
+            stream.Position = at;
+            var buffer = new byte[wanted];
+            var read = i % 2 == 0 ? await stream.ReadAtLeastAsync(buffer, wanted, throwOnEndOfStream: false) : stream.ReadAtLeast(buffer, wanted, throwOnEndOfStream: false);
+            Assert.Equal(Math.Min(wanted, Length - at), read);
+            Assert.Equal(Pattern.Bytes(at, read), buffer.AsSpan(0, read).ToArray());
+            Assert.Equal(at + read, stream.Position);
+        }
+
+        stream.Position = Length + 10; // beyond the end: nothing, no request
+        Assert.Equal(0, await stream.ReadAsync(new byte[5]));
+    }
+
     [Fact]
     public async Task An_empty_object_reads_as_empty()
     {
