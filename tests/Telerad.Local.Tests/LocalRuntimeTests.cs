@@ -112,6 +112,27 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         Assert.True(history > instances.Count * 3, $"only {history} history rows");
     }
 
+    /// <summary>
+    /// The poller tells a study what one pass accepted in one event (up to 100 instances), not one event per instance:
+    /// each event costs the durable engine's storage a state read, a queue message and its delete. The CT's history
+    /// holds far fewer raised events than the study has instances.
+    /// </summary>
+    [Fact]
+    public async Task A_pass_announces_its_instances_to_a_study_in_one_event_not_one_each()
+    {
+        var tables = new TableServiceClient(fixture.Runtime.StorageConnectionString);
+        var raised = 0;
+        await foreach (var row in tables.GetTableClient(fixture.TaskHub + "History").QueryAsync<TableEntity>(select: ["PartitionKey", "EventType"]))
+        {
+            raised += row.PartitionKey.StartsWith("study-", StringComparison.Ordinal) && row.GetString("EventType") == "EventRaised" ? 1 : 0;
+        }
+
+        // One per instance (and per manifest) before; now one per study per pass, and one per manifest.
+        var instances = fixture.Site.Truth.Sum(t => t.Instances);
+        Assert.True(instances >= 40, $"the upload has only {instances} instances");
+        Assert.InRange(raised, fixture.Site.Truth.Count, instances / 4);
+    }
+
     [Theory]
     [InlineData("studies/demo")]
     [InlineData("uploads/demo/20250101T000000Z-00000000")]

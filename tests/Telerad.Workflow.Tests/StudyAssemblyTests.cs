@@ -190,6 +190,38 @@ public sealed class StudyAssemblyTests : IAsyncLifetime
         Assert.Equal(10, DeidentifiedCount(studyKey));
     }
 
+    /// <summary>
+    /// Telerad.Local announces the instances one poll pass accepted in one event (instances-accepted, a list) instead of
+    /// one event each. Both loops take every instance of it: the one that de-identifies while arriving, and the one
+    /// runs started before keep.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Instances_announced_in_one_event_are_all_deidentified(bool whileArriving)
+    {
+        var accepted = await IngestAsync(12, upload: "u-several");
+        var studyKey = accepted[0].StudyKey;
+        var id = StudyAssembly.InstanceId("hospital-a", studyKey);
+        if (!whileArriving)
+        {
+            await _host.Client.ScheduleNewOrchestrationInstanceAsync(
+                StudyAssembly.OrchestratorName, new StudyAssemblyInput("hospital-a", studyKey, 600, Retry, DeidentifyBatch: 8), new StartOrchestrationOptions(id));
+        }
+
+        var client = new StudyAssemblyClient(_host.Client, Retry, deidentifyBatch: 8);
+        var quiet = TimeSpan.FromMinutes(10);
+        await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Several([.. accepted.Take(7).Select(a => new InstanceVersion(a.SopKey, a.Version))]));
+        await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Several([.. accepted.Skip(5).Select(a => new InstanceVersion(a.SopKey, a.Version))])); // 2 again: ignored
+        await client.SignalAsync("hospital-a", studyKey, quiet, StudyEvent.Manifest(12));
+
+        var completed = await _host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var summary = completed.ReadOutputAs<StudySummary>()!;
+        Assert.Equal((12, 0), (summary.Instances, summary.LateInstances));
+        Assert.Equal(12, DeidentifiedCount(studyKey));
+        Assert.DoesNotContain(2005, _logs.EventIds); // none had to be found in the registry: the events announced them all
+    }
+
     private int DeidentifiedCount(string studyKey) =>
         _store.Names.Count(n => n.Container == Containers.Deidentified && n.Name.StartsWith($"hospital-a/{studyKey}/", StringComparison.Ordinal) && n.Name.EndsWith(".dcm", StringComparison.Ordinal));
 

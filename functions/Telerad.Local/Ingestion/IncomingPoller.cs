@@ -95,11 +95,23 @@ public sealed partial class IncomingPoller(
         var manifestObjects = ordered.Where(f => IsManifest(f.Object)).ToList();
         foreach (var batch in new[] { instances, manifestObjects })
         {
+            var handled = new ConcurrentBag<HandledObject>();
             await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
             {
-                var outcome = await HandleAsync(item.Object, item.Key, ct);
-                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                if (await HandleAsync(item.Object, item.Key, ct) is { } done)
+                {
+                    handled.Add(done);
+                }
+                else
+                {
+                    outcomes.AddOrUpdate("failed", 1, (_, n) => n + 1);
+                }
             });
+
+            foreach (var outcome in await SignalAndRecordAsync([.. handled], cancellationToken))
+            {
+                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            }
         }
 
         LastPass = time.GetUtcNow();
@@ -154,9 +166,13 @@ public sealed partial class IncomingPoller(
         return partition + "/" + row;
     }
 
-    private async Task<string> HandleAsync(ObjectProperties item, string key, CancellationToken cancellationToken)
+    /// <summary>An object handled in this pass, its study not yet told, its journal row not yet written.</summary>
+    private sealed record HandledObject(ObjectProperties Item, string Key, string ObjectId, IngestResult Result, AcceptedKeys? Keys, bool Signalled);
+
+    /// <summary>Runs the handler on one object (a redelivered one is signalled again here); null when it failed (retried later).</summary>
+    private async Task<HandledObject?> HandleAsync(ObjectProperties item, string key, CancellationToken cancellationToken)
     {
-        var objectId = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..key.LastIndexOf('_')];
+        var objectId = ObjectIdOf(key);
         try
         {
             var result = await handler.HandleAsync(item.Reference, cancellationToken);
@@ -164,35 +180,98 @@ public sealed partial class IncomingPoller(
             if (result.Redelivered)
             {
                 // Handled by an earlier run that may have died before signalling (the journal has no row for it).
-                keys = await recovery.ResignalAsync(item.Reference, result, cancellationToken);
-            }
-            else
-            {
-                await StudySignals.SendAsync(result, studies, manifests, tenants, cancellationToken);
+                return new HandledObject(item, key, objectId, result, await recovery.ResignalAsync(item.Reference, result, cancellationToken), Signalled: true);
             }
 
-            var (partition, row) = IngestionJournal.KeyOf(item);
-            await journal.RecordAsync(
-                new JournalEntry(partition, row, result.Outcome, keys?.StudyKey, keys?.SeriesKey, keys?.SopKey, keys?.Version, result.Rejection?.Code, time.GetUtcNow()),
-                cancellationToken);
-            lock (_handled)
-            {
-                _handled.Add(key);
-            }
-
-            _failing.TryRemove(key, out _);
-            LogObject(objectId, result.Outcome, keys?.StudyKey, result.Rejection?.Code);
-            return result.Outcome;
+            return new HandledObject(item, key, objectId, result, keys, Signalled: false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var failures = _failing.TryGetValue(key, out var failing) ? failing.Failures + 1 : 1;
-            var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures - 1)));
-            _failing[key] = (failures, time.GetUtcNow() + delay);
-            LogObjectFailed(objectId, SafeErrors.Describe(ex), failures, delay.TotalSeconds);
-            return "failed";
+            Failed(key, objectId, ex);
+            return null;
         }
     }
+
+    /// <summary>
+    /// Tells the studies what this pass accepted, one signal per study (up to <see cref="StudyEvent.MaxInstancesPerEvent"/>
+    /// instances per event) instead of one per instance: each signal is a state read, a queue message and its delete in
+    /// the durable engine's storage. Then journals each object. An object is journaled only after its study was told, so
+    /// a crash in between finds it again (redelivered: signalled again); a study whose signal failed leaves its objects
+    /// failing, retried like any failure. Returns each object's outcome.
+    /// </summary>
+    private async Task<List<string>> SignalAndRecordAsync(IReadOnlyList<HandledObject> handled, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<string>();
+        var toSignal = handled.Where(h => !h.Signalled && h.Result.Study is not null).GroupBy(h => (h.Result.Study!.Tenant, h.Result.Study.StudyKey));
+        var failedStudies = new HashSet<(string, string)>();
+        foreach (var study in toSignal)
+        {
+            try
+            {
+                var quiet = tenants.Find(study.Key.Tenant)?.QuietPeriod ?? TimeSpan.FromSeconds(60);
+                var announced = study.Select(h => new InstanceVersion(h.Result.Study!.SopKey, h.Result.Study.Version)).DistinctBy(i => i.SopKey).ToList();
+                foreach (var chunk in announced.Chunk(StudyEvent.MaxInstancesPerEvent))
+                {
+                    await studies.SignalAsync(study.Key.Tenant, study.Key.StudyKey, quiet, StudyEvent.Several(chunk), cancellationToken);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failedStudies.Add(study.Key);
+                foreach (var h in study)
+                {
+                    Failed(h.Key, h.ObjectId, ex);
+                    outcomes.Add("failed");
+                }
+            }
+        }
+
+        foreach (var h in handled)
+        {
+            if (h.Result.Study is { } s && !h.Signalled && failedStudies.Contains((s.Tenant, s.StudyKey)))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!h.Signalled && h.Result.Study is null)
+                {
+                    await StudySignals.SendAsync(h.Result, studies, manifests, tenants, cancellationToken); // manifests
+                }
+
+                var (partition, row) = IngestionJournal.KeyOf(h.Item);
+                await journal.RecordAsync(
+                    new JournalEntry(partition, row, h.Result.Outcome, h.Keys?.StudyKey, h.Keys?.SeriesKey, h.Keys?.SopKey, h.Keys?.Version, h.Result.Rejection?.Code, time.GetUtcNow()),
+                    cancellationToken);
+                lock (_handled)
+                {
+                    _handled.Add(h.Key);
+                }
+
+                _failing.TryRemove(h.Key, out _);
+                LogObject(h.ObjectId, h.Result.Outcome, h.Keys?.StudyKey, h.Result.Rejection?.Code);
+                outcomes.Add(h.Result.Outcome);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Failed(h.Key, h.ObjectId, ex);
+                outcomes.Add("failed");
+            }
+        }
+
+        return outcomes;
+    }
+
+    private void Failed(string key, string objectId, Exception ex)
+    {
+        var failures = _failing.TryGetValue(key, out var failing) ? failing.Failures + 1 : 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures - 1)));
+        _failing[key] = (failures, time.GetUtcNow() + delay);
+        LogObjectFailed(objectId, SafeErrors.Describe(ex), failures, delay.TotalSeconds);
+    }
+
+    private static string ObjectIdOf(string key) => key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..key.LastIndexOf('_')];
 
     private static bool IsManifest(ObjectProperties item) => IncomingObjectName.TryParse(item.Reference.Name)?.IsManifest == true;
 

@@ -267,12 +267,9 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     /// <summary>As <see cref="Apply"/>, and an instance version already being de-identified is not new either.</summary>
     private static void Take(StudyEvent evt, Dictionary<string, int> pending, Dictionary<string, int> done, RunningBatches running, ref int expected)
     {
-        if (evt.Kind == StudyEvent.InstanceAccepted && evt.SopKey is { } sop && running.Has(sop, evt.Version))
-        {
-            return;
-        }
-
-        Apply(evt, pending, done, ref expected);
+        var announced = evt.Announced().ToList();
+        var fresh = announced.Where(i => !running.Has(i.SopKey, i.Version)).ToList();
+        Apply(fresh.Count == announced.Count ? evt : evt with { Kind = StudyEvent.InstancesAccepted, SopKey = null, Version = 0, Instances = fresh }, pending, done, ref expected);
     }
 
     /// <summary>De-identifies the instances: in batches of <see cref="StudyAssemblyInput.DeidentifyBatch"/>, or one activity each (runs started before batches).</summary>
@@ -392,16 +389,21 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
     internal static bool IsLate(TimeSpan lateness, TimeSpan quietPeriod) =>
         lateness > TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, quietPeriod.Ticks / 4));
 
-    /// <summary>Takes an event into the run's state: a manifest's count, or an instance version not yet seen.</summary>
+    /// <summary>Takes an event into the run's state: a manifest's count, or the instance versions not yet seen.</summary>
     private static void Apply(StudyEvent evt, Dictionary<string, int> pending, Dictionary<string, int> done, ref int expected)
     {
         if (evt.Kind == StudyEvent.ManifestLanded)
         {
             expected = Math.Max(expected, evt.ExpectedInstances);
+            return;
         }
-        else if (evt.SopKey is { } sop && IsNew(sop, evt.Version, pending, done))
+
+        foreach (var (sop, version) in evt.Announced())
         {
-            pending[sop] = evt.Version;
+            if (IsNew(sop, version, pending, done))
+            {
+                pending[sop] = version;
+            }
         }
     }
 

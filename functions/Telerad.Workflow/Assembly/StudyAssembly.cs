@@ -58,13 +58,25 @@ public sealed record StudyAssemblyState(
     int Expected,
     bool Reported);
 
-/// <summary>What reaches a study: an accepted instance, or the expected count from an upload manifest.</summary>
-public sealed record StudyEvent(string Kind, string? SopKey = null, int Version = 0, int ExpectedInstances = 0)
+/// <summary>What reaches a study: an accepted instance, several at once, or the expected count from an upload manifest.</summary>
+public sealed record StudyEvent(string Kind, string? SopKey = null, int Version = 0, int ExpectedInstances = 0, IReadOnlyList<InstanceVersion>? Instances = null)
 {
     public const string InstanceAccepted = "instance-accepted";
+    public const string InstancesAccepted = "instances-accepted";
     public const string ManifestLanded = "manifest-landed";
 
+    /// <summary>At most this many instances per <see cref="InstancesAccepted"/> event: the event is history, keep it small.</summary>
+    public const int MaxInstancesPerEvent = 100;
+
     public static StudyEvent Instance(string sopKey, int version) => new(InstanceAccepted, sopKey, version);
+
+    /// <summary>Instances accepted together (one poll pass of Telerad.Local): one event instead of one each.</summary>
+    public static StudyEvent Several(IReadOnlyList<InstanceVersion> instances) =>
+        instances is { Count: > 0 and <= MaxInstancesPerEvent } ? new(InstancesAccepted, Instances: instances) : throw new ArgumentException($"1 to {MaxInstancesPerEvent} instances per event.", nameof(instances));
+
+    /// <summary>The instance versions the event announces (none for a manifest).</summary>
+    public IEnumerable<InstanceVersion> Announced() =>
+        Kind == InstanceAccepted && SopKey is { } sop ? [new InstanceVersion(sop, Version)] : Kind == InstancesAccepted && Instances is { } list ? list : [];
 
     public static StudyEvent Manifest(int expectedInstances) => new(ManifestLanded, ExpectedInstances: expectedInstances);
 }
