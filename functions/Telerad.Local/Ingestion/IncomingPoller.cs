@@ -209,7 +209,9 @@ public sealed partial class IncomingPoller(
             try
             {
                 var quiet = tenants.Find(study.Key.Tenant)?.QuietPeriod ?? TimeSpan.FromSeconds(60);
-                var announced = study.Select(h => new InstanceVersion(h.Result.Study!.SopKey, h.Result.Study.Version)).DistinctBy(i => i.SopKey).ToList();
+                // An instance sent twice in one pass (a new version) is announced at its newest version.
+                var announced = study.Select(h => new InstanceVersion(h.Result.Study!.SopKey, h.Result.Study.Version))
+                    .GroupBy(i => i.SopKey, StringComparer.Ordinal).Select(g => g.MaxBy(i => i.Version)!).ToList();
                 foreach (var chunk in announced.Chunk(StudyEvent.MaxInstancesPerEvent))
                 {
                     await studies.SignalAsync(study.Key.Tenant, study.Key.StudyKey, quiet, StudyEvent.Several(chunk), cancellationToken);
