@@ -28,6 +28,9 @@ public sealed partial class IncomingPoller(
     private HashSet<string> _handled = [];
     private readonly UploadFolders _folders = new(options.UploadSettleAfter, options.UploadRescanInterval);
 
+    /// <summary>Objects handled before their studies are told (one event per study per chunk).</summary>
+    internal const int ObjectsPerSignal = 64;
+
     /// <summary>When the last complete pass over `incoming` ended (for /health).</summary>
     public DateTimeOffset? LastPass { get; private set; }
 
@@ -93,7 +96,9 @@ public sealed partial class IncomingPoller(
         var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var instances = ordered.Where(f => !IsManifest(f.Object)).ToList();
         var manifestObjects = ordered.Where(f => IsManifest(f.Object)).ToList();
-        foreach (var batch in new[] { instances, manifestObjects })
+        // Instances in chunks, each chunk's studies told before the next starts, so no signal waits for a whole large
+        // pass; manifests last, after every instance of the pass was announced.
+        foreach (var batch in instances.Chunk(ObjectsPerSignal).Append([.. manifestObjects]))
         {
             var handled = new ConcurrentBag<HandledObject>();
             await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
