@@ -206,14 +206,24 @@ public sealed partial class IncomingPoller(
     /// </summary>
     private async Task<List<string>> SignalAndRecordAsync(IReadOnlyList<HandledObject> handled, CancellationToken cancellationToken)
     {
-        var outcomes = new List<string>();
-        var toSignal = handled.Where(h => !h.Signalled && h.Result.Study is not null).GroupBy(h => (h.Result.Study!.Tenant, h.Result.Study.StudyKey));
-        var failedStudies = new HashSet<(string, string)>();
-        foreach (var study in toSignal)
+        var failedStudies = await SignalStudiesAsync(handled, cancellationToken);
+        var outcomes = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(handled, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (h, ct) =>
+            outcomes.Enqueue(h.Result.Study is { } s && !h.Signalled && failedStudies.Contains((s.Tenant, s.StudyKey)) ? "failed" : await RecordAsync(h, ct)));
+        return [.. outcomes];
+    }
+
+    /// <summary>One signal per study for the accepted instances not signalled yet; returns the studies whose signal failed
+    /// (their objects are marked failing, to be retried).</summary>
+    private async Task<HashSet<(string Tenant, string StudyKey)>> SignalStudiesAsync(IReadOnlyList<HandledObject> handled, CancellationToken cancellationToken)
+    {
+        var failedStudies = new HashSet<(string Tenant, string StudyKey)>();
+        foreach (var study in handled.Where(h => !h.Signalled && h.Result.Study is not null).GroupBy(h => (h.Result.Study!.Tenant, h.Result.Study.StudyKey)))
         {
             try
             {
                 var quiet = tenants.Find(study.Key.Tenant)?.QuietPeriod ?? TimeSpan.FromSeconds(60);
+
                 // An instance sent twice in one pass (a new version) is announced at its newest version.
                 var announced = study.Select(h => new InstanceVersion(h.Result.Study!.SopKey, h.Result.Study.Version))
                     .GroupBy(i => i.SopKey, StringComparer.Ordinal).Select(g => g.MaxBy(i => i.Version)!).ToList();
@@ -228,46 +238,41 @@ public sealed partial class IncomingPoller(
                 foreach (var h in study)
                 {
                     Failed(h.Key, h.ObjectId, ex);
-                    outcomes.Add("failed");
                 }
             }
         }
 
-        foreach (var h in handled)
+        return failedStudies;
+    }
+
+    /// <summary>Signals a manifest's studies (instances were signalled per study), then journals the object; its outcome, or "failed".</summary>
+    private async Task<string> RecordAsync(HandledObject h, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (h.Result.Study is { } s && !h.Signalled && failedStudies.Contains((s.Tenant, s.StudyKey)))
+            if (!h.Signalled && h.Result.Study is null)
             {
-                continue;
+                await StudySignals.SendAsync(h.Result, studies, manifests, tenants, cancellationToken); // a manifest, or nothing to signal
             }
 
-            try
+            var (partition, row) = IngestionJournal.KeyOf(h.Item);
+            await journal.RecordAsync(
+                new JournalEntry(partition, row, h.Result.Outcome, h.Keys?.StudyKey, h.Keys?.SeriesKey, h.Keys?.SopKey, h.Keys?.Version, h.Result.Rejection?.Code, time.GetUtcNow()),
+                cancellationToken);
+            lock (_handled)
             {
-                if (!h.Signalled && h.Result.Study is null)
-                {
-                    await StudySignals.SendAsync(h.Result, studies, manifests, tenants, cancellationToken); // manifests
-                }
-
-                var (partition, row) = IngestionJournal.KeyOf(h.Item);
-                await journal.RecordAsync(
-                    new JournalEntry(partition, row, h.Result.Outcome, h.Keys?.StudyKey, h.Keys?.SeriesKey, h.Keys?.SopKey, h.Keys?.Version, h.Result.Rejection?.Code, time.GetUtcNow()),
-                    cancellationToken);
-                lock (_handled)
-                {
-                    _handled.Add(h.Key);
-                }
-
-                _failing.TryRemove(h.Key, out _);
-                LogObject(h.ObjectId, h.Result.Outcome, h.Keys?.StudyKey, h.Result.Rejection?.Code);
-                outcomes.Add(h.Result.Outcome);
+                _handled.Add(h.Key);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                Failed(h.Key, h.ObjectId, ex);
-                outcomes.Add("failed");
-            }
+
+            _failing.TryRemove(h.Key, out _);
+            LogObject(h.ObjectId, h.Result.Outcome, h.Keys?.StudyKey, h.Result.Rejection?.Code);
+            return h.Result.Outcome;
         }
-
-        return outcomes;
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed(h.Key, h.ObjectId, ex);
+            return "failed";
+        }
     }
 
     private void Failed(string key, string objectId, Exception ex)
