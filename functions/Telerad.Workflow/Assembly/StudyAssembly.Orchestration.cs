@@ -45,16 +45,9 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             var ready = expected > 0 && pending.Count > 0 && done.Count + pending.Count >= expected;
             if (!ready)
             {
-                using var timerCancellation = new CancellationTokenSource();
-                var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
-                var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
-                arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
-                context.SetCustomStatus($"waiting p={pending.Count} d={done.Count}");
-                if (await Task.WhenAny(arrival, quiet) == arrival)
+                (arrival, var lateness) = await WaitQuietlyAsync(context, quietPeriod, arrival, $"waiting p={pending.Count} d={done.Count}");
+                if (lateness is null)
                 {
-                    // Synchronous on purpose: CancelAsync runs the timer's cancellation on the thread pool, outside the
-                    // orchestrator's single-threaded replay, and the next timer then never fires.
-                    timerCancellation.Cancel();
                     Apply(await arrival, pending, done, ref expected);
                     arrival = null;
                     events++;
@@ -68,14 +61,13 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                     continue;
                 }
 
-                var lateness = context.CurrentUtcDateTime - quietUntil;
-                if (IsLate(lateness, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
+                if (IsLate(lateness.Value, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
                 {
                     // The timer fired long after it was due: the host was down or starved, so nobody was listening for
                     // this study's instances during part of its quiet period (their signals may be queued behind the
                     // outage). Quiet must mean "listened and heard nothing": start the period again from now.
                     lateTimerRestarts++;
-                    WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.TotalSeconds);
+                    WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.Value.TotalSeconds);
                     continue;
                 }
 
@@ -204,14 +196,9 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 return await FinishAsync(context, input, done, expected);
             }
 
-            using var timerCancellation = new CancellationTokenSource();
-            var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
-            var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
-            arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
-            context.SetCustomStatus($"waiting p={pending.Count} d={done.Count}");
-            if (await Task.WhenAny(arrival, quiet) == arrival)
+            (arrival, var lateness) = await WaitQuietlyAsync(context, quietPeriod, arrival, $"waiting p={pending.Count} d={done.Count}");
+            if (lateness is null)
             {
-                timerCancellation.Cancel(); // synchronous on purpose (see RunAsync)
                 Take(await arrival, pending, done, running, ref expected);
                 arrival = null;
                 events++;
@@ -225,11 +212,10 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
                 continue;
             }
 
-            var lateness = context.CurrentUtcDateTime - quietUntil;
-            if (IsLate(lateness, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
+            if (IsLate(lateness.Value, quietPeriod) && lateTimerRestarts < MaxLateTimerRestarts)
             {
                 lateTimerRestarts++;
-                WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.TotalSeconds);
+                WorkflowLog.QuietPeriodRestarted(log, input.StudyKey, input.Tenant, (int)lateness.Value.TotalSeconds);
                 continue;
             }
 
@@ -243,6 +229,29 @@ public sealed class StudyAssemblyOrchestrator : TaskOrchestrator<StudyAssemblyIn
             WorkflowLog.BatchStarted(log, input.StudyKey, input.Tenant, pending.Count, reported ? " (late)" : string.Empty);
             StartBatches(context, input, pending, running, reported, partial: true);
         }
+    }
+
+    /// <summary>
+    /// Waits for the next event or the end of a quiet period, scheduling as runs always have: the timer, then the waiter
+    /// (unless one is still open), then the wait. Returns the waiter (still open when the timer won) and how late the
+    /// timer fired; no lateness means the event came first.
+    /// </summary>
+    private static async Task<(Task<StudyEvent> Arrival, TimeSpan? Lateness)> WaitQuietlyAsync(TaskOrchestrationContext context, TimeSpan quietPeriod, Task<StudyEvent>? arrival, string status)
+    {
+        using var timerCancellation = new CancellationTokenSource();
+        var quietUntil = context.CurrentUtcDateTime.Add(quietPeriod);
+        var quiet = context.CreateTimer(quietUntil, timerCancellation.Token);
+        arrival ??= context.WaitForExternalEvent<StudyEvent>(StudyAssembly.EventName);
+        context.SetCustomStatus(status);
+        if (await Task.WhenAny(arrival, quiet) == arrival)
+        {
+            // Synchronous on purpose: CancelAsync runs the timer's cancellation on the thread pool, outside the
+            // orchestrator's single-threaded replay, and the next timer then never fires.
+            timerCancellation.Cancel();
+            return (arrival, null);
+        }
+
+        return (arrival, context.CurrentUtcDateTime - quietUntil);
     }
 
     /// <summary>Starts a batch for every full batch of waiting instances, and for the rest when <paramref name="partial"/>.</summary>
