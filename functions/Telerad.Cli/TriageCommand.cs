@@ -7,7 +7,7 @@ using Telerad.Triage;
 namespace Telerad.Cli;
 
 /// <summary>
-/// `telerad triage PATH [--model ID] [--models DIR] [--json] [--threads N]`: runs the installed triage models on a
+/// `telerad triage PATH [--model ID[/VERSION]] [--models DIR] [--json] [--threads N]`: runs the installed triage models on a
 /// study folder and prints each finding with its score, threshold and whether it is flagged. Exit codes: 0 analysed,
 /// 1 not analysed (the reason is printed), 2 usage or model errors.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class TriageCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A study folder (searched recursively) or one file." };
-        var model = new Option<string?>("--model") { Description = "Run only this model id." };
+        var model = new Option<string?>("--model") { Description = "Run only this model id (its newest version), or one version of it: ID/VERSION." };
         var models = new Option<string?>("--models") { Description = "Model folder ({id}/{version}/manifest.json). Default: $TELERAD_MODELS, else the models shipped with telerad." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per inference (0: one per core).", DefaultValueFactory = _ => 0 };

@@ -10,7 +10,7 @@ trained on these slices works on that generator's output and is not tied to one 
 - head size, aspect, in-plane position and rotation, layer thicknesses, tissue HU and noise vary per phantom;
 - a hyperdense intraparenchymal lesion (60-85 HU from the centre to the edge) of a few mm to several cm, inside the
   parenchyma of either hemisphere, clear of the ventricles and the brain surface;
-- square matrices from 64 to 512 over 200-280 mm, slice spacing 1.5-6 mm, coverage from below the ventricles to the
+- square matrices from 64 to 512 (raised to the model input size, 128 for version 2) over 200-280 mm, slice spacing 1.5-6 mm, coverage from below the ventricles to the
   vertex (so slices above and below the lesion, and skull-cap slices, are seen);
 - stored as the sample generator stores CT: round(HU + noise) + 1024, clamped to 0-4095, Rescale Intercept -1024.
 
@@ -23,6 +23,8 @@ Each slice is rendered at its centre z (no slice-thickness partial volume), as t
 import math
 
 import numpy as np
+
+from preprocessing import OUT_ROWS
 
 AIR, SCALP, BONE, CSF, VENTRICLE, GREY, DEEP_GREY, WHITE = range(8)
 RESCALE_INTERCEPT = -1024.0
@@ -170,7 +172,9 @@ class Acquisition:
             self.fov, low, coverage = 240.0, -54.0, 120.0
             self.noise = 4.0
         else:
-            self.matrix = int(rng.choice(MATRICES))
+            # Raised to the model's input size (area resampling only reduces); the draw itself is unchanged, so each
+            # seed gives the same phantom for every version.
+            self.matrix = max(int(rng.choice(MATRICES)), OUT_ROWS)
             self.fov = rng.uniform(200, 280)
             low = rng.uniform(-75, -40)
             high = rng.uniform(55, 95)

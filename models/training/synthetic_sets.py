@@ -1,4 +1,4 @@
-"""Builds (and caches) the windowed, area-resampled 64 x 64 slices of the synthetic sets.
+"""Builds (and caches) the windowed, area-resampled slices (64 x 64 or 128 x 128, see preprocessing.py) of the synthetic sets.
 
 Seeds (one phantom per seed and acquisition, so the splits share no phantom):
   train       1000-1299, three acquisitions each: every slice that cuts the lesion plus random slices of the
@@ -15,14 +15,14 @@ from multiprocessing import Pool
 import numpy as np
 
 from phantom import Acquisition
-from preprocessing import windowed_plane
+from preprocessing import VERSION, windowed_plane
 
 TRAIN_SEEDS = range(1000, 1300)
 VALIDATION_SEEDS = range(3000, 3050)
 TEST_SEEDS = range(5000, 5100)
 TRAIN_ACQUISITIONS = 3
 WORK = os.environ.get("TELERAD_MODEL_WORK",
-                      os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".work", "model")))
+                      os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".work", "model", "v" + VERSION)))
 
 
 def _train_seed(seed):
@@ -68,7 +68,7 @@ def train_set():
 
 
 def study_set(name):
-    """A list of studies: dicts with planes x (N, 64, 64), slice labels y (1 / 0 / -1 ambiguous), study label, seed."""
+    """A list of studies: dicts with planes x (N, S, S), slice labels y (1 / 0 / -1 ambiguous), study label, seed."""
     seeds = {"validation": VALIDATION_SEEDS, "test": TEST_SEEDS}[name]
     path = os.path.join(WORK, f"{name}.npz")
     if not os.path.exists(path):

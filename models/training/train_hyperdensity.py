@@ -3,11 +3,11 @@
     /usr/bin/python3 models/training/train_hyperdensity.py [--epochs 14]
 
 Steps: build or load the synthetic sets (synthetic_sets.py), fix the normalisation constants from the training
-planes, train a small CNN on single 64 x 64 slices, keep the epoch with the lowest validation slice loss, choose the
+planes, train a small CNN on single slices (64 x 64 for version 1, 128 x 128 for version 2: TELERAD_MODEL_VERSION), keep the epoch with the lowest validation slice loss, choose the
 slice threshold and the number of consecutive slices on the validation studies only, measure the held-out test
 studies once, export ONNX (sigmoid inside the graph), check the export against torch with an independent numpy
-evaluator, and write models/intracranial-hyperdensity/1/{model.onnx, manifest.json, reference-io.json} and
-models/training/evaluation.json (the numbers MODEL_CARD.md reports).
+evaluator, and write models/intracranial-hyperdensity/VERSION/{model.onnx, manifest.json, reference-io.json} and
+models/training/evaluation-vVERSION.json (the numbers MODEL_CARD.md reports).
 """
 
 import argparse
@@ -24,11 +24,11 @@ from torch import nn
 
 import onnx_numpy_check
 from phantom import Acquisition
-from preprocessing import MODEL_DIR, normalise, windowed_plane
+from preprocessing import MODEL_DIR, OUT_COLUMNS, OUT_ROWS, VERSION, normalise, windowed_plane
 from synthetic_sets import TEST_SEEDS, TRAIN_SEEDS, VALIDATION_SEEDS, study_set, train_set
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODEL_ID, MODEL_VERSION = "intracranial-hyperdensity", "1"
+MODEL_ID, MODEL_VERSION = "intracranial-hyperdensity", VERSION
 CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2"
 OPSET = 13
 THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.96, 0.05)]
@@ -57,7 +57,7 @@ class HyperdensityNet(nn.Module):
 
 
 class WithSigmoid(nn.Module):
-    """What is exported: slices [N,1,64,64] -> probability [N,1]."""
+    """What is exported: slices [N,1,S,S] -> probability [N,1]."""
 
     def __init__(self, net):
         super().__init__()
@@ -186,7 +186,7 @@ def train(epochs, mean, std, log):
 
 def export(net, path):
     model = WithSigmoid(net).eval()
-    dummy = torch.zeros(2, 1, 64, 64)
+    dummy = torch.zeros(2, 1, OUT_ROWS, OUT_COLUMNS)
     torch.onnx.export(model, dummy, path, input_names=["slices"], output_names=["probability"],
                       dynamic_axes={"slices": {0: "N"}, "probability": {0: "N"}}, opset_version=OPSET,
                       do_constant_folding=True)
@@ -235,12 +235,12 @@ def manifest(digest, mean, std, threshold, n):
         "preprocessing": {
             "modalityLut": True,
             "window": {"center": 40, "width": 80},
-            "resample": {"rows": 64, "columns": 64, "method": "area"},
+            "resample": {"rows": OUT_ROWS, "columns": OUT_COLUMNS, "method": "area"},
             "normalise": {"mean": mean, "std": std},
             "channels": 1,
             "maxSlices": 0,
         },
-        "input": {"name": "slices", "shape": [-1, 1, 64, 64]},
+        "input": {"name": "slices", "shape": [-1, 1, OUT_ROWS, OUT_COLUMNS]},
         "output": {"name": "probability", "shape": [-1, 1], "kind": "per-slice-probability"},
         "findings": [{
             "id": "intracranial-hyperdensity",
@@ -322,7 +322,7 @@ def main():
         "slices": descriptions,
     })
     parameters = sum(p.numel() for p in net.parameters())
-    write_json(os.path.join(HERE, "evaluation.json"), {
+    write_json(os.path.join(HERE, f"evaluation-v{VERSION}.json"), {
         "modelSha256": digest, "modelBytes": os.path.getsize(onnx_path), "parameters": parameters,
         "opset": OPSET, "torch": torch.__version__, "normalise": {"mean": mean, "std": std},
         "epochs": args.epochs, "keptEpoch": best_epoch, "trainSlices": train_slices, "trainPositiveSlices": train_positive,

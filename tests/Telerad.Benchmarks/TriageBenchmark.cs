@@ -34,7 +34,7 @@ internal static class TriageBenchmark
         var options = new TriageOptions();
         using var loader = new ModelLoader(new FolderModelStore(models), options);
         var engine = new TriageEngine(loader, options);
-        var model = (await loader.LoadAllAsync()).Single();
+        var model = (await loader.LoadActiveAsync()).Models.Single();
 
         // Ready tensors: the engine's own preprocessing, done once, outside the timing.
         var first = await engine.AnalyseAsync([.. files.Select(TriageSource.FromFile)]);

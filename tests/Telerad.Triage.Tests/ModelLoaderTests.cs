@@ -93,4 +93,87 @@ public sealed class ModelLoaderTests
         using var loader = new ModelLoader(models, new TriageOptions());
         Assert.Equal("probe", Assert.Single(await loader.LoadAllAsync()).Manifest.Id);
     }
+
+    [Fact]
+    public async Task The_newest_version_of_each_model_runs_and_versions_compare_as_numbers()
+    {
+        ProbeModel.Install(_root, version: "2");
+        ProbeModel.Install(_root, version: "10");
+        ProbeModel.Install(_root, version: "9");
+        ProbeModel.Install(_root, id: "other");
+        using var loader = Loader();
+
+        var (models, failures) = await loader.LoadActiveAsync();
+
+        Assert.Empty(failures);
+        Assert.Equal(["other/1", "probe/10"], models.Select(m => m.Manifest.Id + "/" + m.Manifest.Version).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_newer_version_that_cannot_load_is_reported_and_the_previous_one_runs()
+    {
+        ProbeModel.Install(_root);
+        var broken = ProbeModel.Install(_root, version: "2");
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(broken, "model.onnx"));
+        bytes[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(Path.Combine(broken, "model.onnx"), bytes);
+        using var loader = Loader();
+
+        var (models, failures) = await loader.LoadActiveAsync();
+
+        Assert.Equal("1", Assert.Single(models).Manifest.Version);
+        var failure = Assert.Single(failures);
+        Assert.Equal("probe/2", failure.IdAndVersion);
+        Assert.Contains("refused", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pinned_version_runs_instead_of_the_newest()
+    {
+        ProbeModel.Install(_root);
+        ProbeModel.Install(_root, version: "2");
+        using var loader = new ModelLoader(new FolderModelStore(_root), new TriageOptions { PinnedVersions = ["probe/1"] });
+
+        var (models, failures) = await loader.LoadActiveAsync();
+
+        Assert.Empty(failures);
+        Assert.Equal("1", Assert.Single(models).Manifest.Version);
+    }
+
+    [Fact]
+    public async Task A_pin_to_a_version_not_installed_is_reported_and_nothing_of_that_model_runs()
+    {
+        ProbeModel.Install(_root);
+        ProbeModel.Install(_root, version: "2");
+        ProbeModel.Install(_root, id: "other");
+        using var loader = new ModelLoader(new FolderModelStore(_root), new TriageOptions { PinnedVersions = ["probe/3"] });
+
+        var (models, failures) = await loader.LoadActiveAsync();
+
+        Assert.Equal("other", Assert.Single(models).Manifest.Id);
+        var failure = Assert.Single(failures);
+        Assert.Equal("probe/3", failure.IdAndVersion);
+        Assert.Contains("pinned to version 3, which is not installed (installed: 1, 2)", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("probe")]
+    [InlineData("probe/")]
+    [InlineData("/1")]
+    [InlineData("probe/1/2")]
+    [InlineData("probe/ 1")]
+    public void A_pin_that_is_not_one_id_and_one_version_is_refused(string pin) =>
+        Assert.Throws<ArgumentException>(() => new TriageOptions { PinnedVersions = [pin] }.Validate());
+
+    [Fact]
+    public void A_model_pinned_twice_is_refused()
+    {
+        new TriageOptions { PinnedVersions = ["probe/1", "other/1"] }.Validate();
+        var e = Assert.Throws<ArgumentException>(() => new TriageOptions { PinnedVersions = ["probe/1", "probe/2"] }.Validate());
+        Assert.Contains("probe is pinned more than once", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Numeric_versions_sort_as_numbers_before_named_ones() =>
+        Assert.Equal(["1", "2", "10", "10-beta", "beta"], new[] { "beta", "10", "10-beta", "2", "1" }.Order(ModelVersions.Comparer));
 }

@@ -158,6 +158,21 @@ public sealed class TriageEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task One_version_per_model_runs_the_newest_unless_the_caller_names_one()
+    {
+        var files = Write(Folder("versions"), [Constant(0), Square(0, 80, 0, 2, 0, 2), Constant(0)]);
+        ProbeModel.Install(Path.Combine(_scratch, "models"), version: "2");
+
+        var newest = await AnalyseAsync(files);
+        Assert.Equal("2", Assert.Single(newest.Analyses).ModelVersion);
+
+        var named = await AnalyseAsync(files, model: "probe/1");
+        Assert.Equal("1", Assert.Single(named.Analyses).ModelVersion);
+        Assert.Equal("2", Assert.Single((await AnalyseAsync(files, model: "probe")).Analyses).ModelVersion);
+        await Assert.ThrowsAsync<ArgumentException>(() => AnalyseAsync(files, model: "probe/3"));
+    }
+
+    [Fact]
     public async Task Headers_are_read_through_the_cheap_opener_and_pixels_once_each()
     {
         var files = Write(Folder("openers"), [Constant(0), Square(0, 80, 0, 2, 0, 2), Constant(0)]);

@@ -17,7 +17,7 @@ public static class FunctionSettings
     public const string IngestionSection = "Ingestion";
     public const string StudyAssemblySection = "StudyAssembly";
 
-    /// <summary>TriageOptions (IntraOpThreads, BatchSize, PreprocessParallelism) and ModelFolder: models from a local
+    /// <summary>TriageOptions (IntraOpThreads, BatchSize, PreprocessParallelism, PinnedVersions) and ModelFolder: models from a local
     /// folder instead of the <c>models</c> container (for a host that ships them in its package).</summary>
     public const string TriageSection = "Triage";
     public const string TriageModelFolder = "Triage:ModelFolder";

@@ -24,7 +24,9 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
         IReadOnlyList<(string IdAndVersion, string Reason)> failures;
         try
         {
-            (candidates, failures) = await models.LoadAvailableAsync(cancellationToken);
+            (candidates, failures) = modelId is not null && modelId.Contains('/', StringComparison.Ordinal)
+                ? await LoadVersionAsync(modelId, cancellationToken)
+                : await models.LoadActiveAsync(cancellationToken);
         }
         catch (IOException e)
         {
@@ -34,8 +36,8 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
 
         if (modelId is not null)
         {
-            candidates = [.. candidates.Where(m => m.Manifest.Id == modelId)];
-            failures = [.. failures.Where(f => f.IdAndVersion.StartsWith(modelId + "/", StringComparison.Ordinal))];
+            candidates = [.. candidates.Where(m => m.Manifest.Id == modelId || m.Manifest.Id + "/" + m.Manifest.Version == modelId)];
+            failures = [.. failures.Where(f => f.IdAndVersion.StartsWith(modelId + "/", StringComparison.Ordinal) || f.IdAndVersion == modelId)];
             if (candidates.Count == 0 && failures.Count == 0)
             {
                 throw new ArgumentException($"No model {modelId} is installed.", nameof(modelId));
@@ -89,6 +91,24 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
             : TriageResult.NotAnalysed(NoAnalysisReason(skipped), skipped, clock.ElapsedMilliseconds);
         TriageLog.Triaged(_logger, result.Status, analyses.Count, skipped.Count, result.Critical, result.ElapsedMs);
         return result;
+    }
+
+    /// <summary>One version asked for by name ("id/version"), whatever is pinned or newest; not installed: nothing.</summary>
+    private async Task<(IReadOnlyList<TriageModel>, IReadOnlyList<(string, string)>)> LoadVersionAsync(string idAndVersion, CancellationToken cancellationToken)
+    {
+        if (!(await models.ListVersionsAsync(cancellationToken)).Contains(idAndVersion, StringComparer.Ordinal))
+        {
+            return ([], []);
+        }
+
+        try
+        {
+            return ([await models.LoadAsync(idAndVersion, cancellationToken)], []);
+        }
+        catch (Exception e) when (e is ModelLoadException or ModelManifestException)
+        {
+            return ([], [(idAndVersion, e.Message)]);
+        }
     }
 
     private static string NoAnalysisReason(List<SkippedSeries> skipped) =>

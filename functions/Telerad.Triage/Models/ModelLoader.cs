@@ -17,11 +17,32 @@ public sealed record TriageOptions
     /// <summary>Slices decoded and preprocessed at once.</summary>
     public int PreprocessParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Versions triage runs instead of the newest, as "{id}/{version}" (configuration <c>Triage:PinnedVersions:0</c>,
+    /// <c>:1</c>, …: a list, because app setting names cannot carry a model id's dashes on Linux). Without a pin the
+    /// newest installed version that loads runs: installing a new version switches to it, pinning the old one rolls back.
+    /// </summary>
+    public IReadOnlyList<string> PinnedVersions { get; init; } = [];
+
+    /// <summary>The pins by model id (after <see cref="Validate"/>: one per id).</summary>
+    public IReadOnlyDictionary<string, string> PinnedVersionById() =>
+        PinnedVersions.ToDictionary(ModelVersions.IdOf, ModelVersions.VersionOf, StringComparer.Ordinal);
+
     public void Validate()
     {
         if (IntraOpThreads < 0 || BatchSize < 1 || PreprocessParallelism < 1)
         {
             throw new ArgumentException("Triage options: intra-op threads >= 0, batch size >= 1, preprocessing parallelism >= 1.");
+        }
+
+        if (PinnedVersions.FirstOrDefault(p => p.Split('/') is not [{ Length: > 0 }, { Length: > 0 }] || p.Any(char.IsWhiteSpace)) is { } bad)
+        {
+            throw new ArgumentException($"Triage options: the pinned version \"{bad}\" is not \"{{id}}/{{version}}\".");
+        }
+
+        if (PinnedVersions.GroupBy(ModelVersions.IdOf, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Triage options: model {twice.Key} is pinned more than once ({string.Join(", ", twice)}).");
         }
     }
 }
@@ -58,6 +79,53 @@ public sealed class ModelLoader(IModelStore store, TriageOptions options) : IDis
             catch (Exception e) when (e is ModelLoadException or ModelManifestException or IOException)
             {
                 failures.Add((idAndVersion, e.Message));
+            }
+        }
+
+        return (models, failures);
+    }
+
+    /// <summary>Every model version in the store, as "{id}/{version}".</summary>
+    public Task<IReadOnlyList<string>> ListVersionsAsync(CancellationToken cancellationToken = default) => store.ListAsync(cancellationToken);
+
+    /// <summary>
+    /// For each model id in the store, the version triage runs: the pinned one (<see cref="TriageOptions.PinnedVersions"/>),
+    /// or else the newest that loads (versions compare as numbers when both are, "10" after "9"). A newer version that
+    /// cannot load is reported and the next one runs, so a broken upload does not switch triage off; a pinned version
+    /// that is missing or cannot load is reported and nothing of that id runs.
+    /// </summary>
+    public async Task<(IReadOnlyList<TriageModel> Models, IReadOnlyList<(string IdAndVersion, string Reason)> Failures)> LoadActiveAsync(CancellationToken cancellationToken = default)
+    {
+        var models = new List<TriageModel>();
+        var failures = new List<(string, string)>();
+        var pins = options.PinnedVersionById();
+        foreach (var versions in (await store.ListAsync(cancellationToken)).GroupBy(ModelVersions.IdOf, StringComparer.Ordinal))
+        {
+            List<string> candidates;
+            if (pins.TryGetValue(versions.Key, out var pinned))
+            {
+                candidates = [.. versions.Where(v => ModelVersions.VersionOf(v) == pinned)];
+                if (candidates.Count == 0)
+                {
+                    failures.Add((versions.Key + "/" + pinned, $"Model {versions.Key} is pinned to version {pinned}, which is not installed (installed: {string.Join(", ", versions.Select(ModelVersions.VersionOf))})."));
+                }
+            }
+            else
+            {
+                candidates = [.. versions.OrderByDescending(ModelVersions.VersionOf, ModelVersions.Comparer)];
+            }
+
+            foreach (var idAndVersion in candidates)
+            {
+                try
+                {
+                    models.Add(await LoadAsync(idAndVersion, cancellationToken));
+                    break;
+                }
+                catch (Exception e) when (e is ModelLoadException or ModelManifestException or IOException)
+                {
+                    failures.Add((idAndVersion, e.Message));
+                }
             }
         }
 
