@@ -116,12 +116,26 @@ public sealed class IngestInstanceHandler(
             return await RefuseAsync(incoming, name, UnknownTenantAuditId, new Rejection(RejectionCodes.UnknownTenant, "The tenant of this upload is not configured."), null, cancellationToken);
         }
 
-        var properties = await store.GetPropertiesAsync(incoming, cancellationToken);
-        if (properties is null)
+        // One read gives the bytes and the version (ETag, length) they belong to: what the ledger records is what was read.
+        Stream content;
+        ObjectProperties properties;
+        try
+        {
+            (content, properties) = await store.OpenReadWithPropertiesAsync(incoming, cancellationToken);
+        }
+        catch (ObjectNotFoundException)
         {
             return new IngestResult("missing", name.ObjectId); // removed before it was processed: nothing to do
         }
 
+        await using (content)
+        {
+            return await DecideOnContentAsync(incoming, name, tenant, content, properties, cancellationToken);
+        }
+    }
+
+    private async Task<IngestResult> DecideOnContentAsync(ObjectRef incoming, IncomingObjectName name, TenantSettings tenant, Stream content, ObjectProperties properties, CancellationToken cancellationToken)
+    {
         if (await ledger.FindAsync(tenant.Id, name.ObjectId, properties.ETag, cancellationToken) is { } done)
         {
             // Decided before; the host may have stopped before it signalled the study, so say again what to signal.
@@ -131,7 +145,7 @@ public sealed class IngestInstanceHandler(
 
         if (name.IsManifest)
         {
-            if (await CheckManifestAsync(incoming, name, properties.Length, cancellationToken) is { } invalid)
+            if (await CheckManifestAsync(content, name, properties.Length, cancellationToken) is { } invalid)
             {
                 // The upload's objects are still ingested; its studies only wait for their quiet period.
                 return await RefuseAsync(incoming, name, tenant.Id, invalid, properties.ETag, cancellationToken);
@@ -146,7 +160,6 @@ public sealed class IngestInstanceHandler(
             return await RefuseAsync(incoming, name, tenant.Id, new Rejection(RejectionCodes.Oversized, $"The object has {properties.Length} bytes; at most {options.MaxObjectBytes} are accepted."), properties.ETag, cancellationToken);
         }
 
-        await using var content = await store.OpenReadAsync(incoming, cancellationToken);
         var head = new byte[4];
         var headLength = await content.ReadAtLeastAsync(head, 4, throwOnEndOfStream: false, cancellationToken);
         content.Position = 0;
@@ -226,14 +239,13 @@ public sealed class IngestInstanceHandler(
 
     /// <summary>A manifest must parse and name the tenant and upload whose prefix it sits under: a manifest claiming
     /// another tenant's upload is refused, not believed.</summary>
-    private async Task<Rejection?> CheckManifestAsync(ObjectRef incoming, IncomingObjectName name, long length, CancellationToken cancellationToken)
+    private static async Task<Rejection?> CheckManifestAsync(Stream stream, IncomingObjectName name, long length, CancellationToken cancellationToken)
     {
         if (length > MaxManifestBytes)
         {
             return new Rejection(RejectionCodes.ManifestInvalid, $"The manifest has {length} bytes; at most {MaxManifestBytes} are accepted.");
         }
 
-        await using var stream = await store.OpenReadAsync(incoming, cancellationToken);
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, cancellationToken);
         UploadManifest manifest;

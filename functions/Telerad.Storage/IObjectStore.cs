@@ -24,6 +24,19 @@ public interface IObjectStore
     Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) => OpenReadAsync(reference, cancellationToken);
 
     /// <summary>
+    /// <see cref="OpenReadAsync"/> with the properties of the version the stream reads. A store that can takes them from
+    /// its first read (one request instead of a properties request and a read), and a reader that needs both (the ETag
+    /// it records, the length it checks) cannot pair one version's properties with another version's bytes. This
+    /// default asks for the properties first. Throws <see cref="ObjectNotFoundException"/> when it does not exist.
+    /// </summary>
+    async Task<(Stream Content, ObjectProperties Properties)> OpenReadWithPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        var properties = await GetPropertiesAsync(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}.");
+        return (await OpenReadAsync(reference, cancellationToken).ConfigureAwait(false), properties);
+    }
+
+    /// <summary>
     /// A small object whole (a summary, a report, a configuration document), or null when it does not exist. A store that
     /// can should do it in one request: these reads are on every study's path, and a properties request followed by an
     /// opened stream costs three.

@@ -48,6 +48,7 @@ public sealed class StudyUploader
         }
 
         var run = new Run(files.Count, files.Sum(f => f.Length), progress);
+        var existing = await ExistingObjectsAsync(prefix, run, cancellationToken);
         var outcomes = new FileOutcome[files.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
@@ -55,7 +56,7 @@ public sealed class StudyUploader
             async (i, token) =>
             {
                 var counter = new FileCounter(run, files[i].Length);
-                outcomes[i] = await UploadFileAsync(files[i], prefix, run, counter, token);
+                outcomes[i] = await UploadFileAsync(files[i], prefix, existing, counter, token);
                 counter.Complete();
             });
         run.Report(force: true);
@@ -108,7 +109,30 @@ public sealed class StudyUploader
         };
     }
 
-    private async Task<FileOutcome> UploadFileAsync(LocalFile file, string prefix, Run run, FileCounter counter, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the upload id already holds, listed once (one request per 5,000 objects) instead of a properties request per
+    /// file: resuming compares each file with it. Empty when the credential may not list (the run is then write-only).
+    /// </summary>
+    private async Task<Dictionary<string, ObjectProperties>> ExistingObjectsAsync(string prefix, Run run, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, ObjectProperties>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var item in _store.ListAsync(Containers.Incoming, prefix, cancellationToken))
+            {
+                existing[item.Reference.Name] = item;
+            }
+        }
+        catch (ObjectStoreException e) when (e.IsForbidden)
+        {
+            run.WriteOnly = true;
+            existing.Clear();
+        }
+
+        return existing;
+    }
+
+    private async Task<FileOutcome> UploadFileAsync(LocalFile file, string prefix, Dictionary<string, ObjectProperties> existingObjects, FileCounter counter, CancellationToken cancellationToken)
     {
         if (file.NameProblem is { } problem)
         {
@@ -122,11 +146,9 @@ public sealed class StudyUploader
             var sha256 = await HashAsync(file.FullPath, cancellationToken);
             var reference = new ObjectRef(Containers.Incoming, prefix + file.Name);
 
-            if (!run.WriteOnly)
+            if (existingObjects.TryGetValue(reference.Name, out var existing))
             {
-                var existing = await PropertiesOrForbiddenAsync(reference, run, cancellationToken);
-                if (existing is not null
-                    && existing.Length == before.Length
+                if (existing.Length == before.Length
                     && existing.Metadata.TryGetValue(Sha256MetadataKey, out var stored)
                     && string.Equals(stored, sha256, StringComparison.OrdinalIgnoreCase))
                 {

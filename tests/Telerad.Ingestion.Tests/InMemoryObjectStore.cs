@@ -18,13 +18,36 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     public void Put(ObjectRef reference, byte[] bytes) => Store(reference, bytes, new Dictionary<string, string>());
 
-    public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_objects.TryGetValue(reference, out var o) ? o.Properties : null);
+    /// <summary>Properties requests and opened reads so far (a blob store charges a request for each).</summary>
+    public int PropertiesRequests => _propertiesRequests;
 
-    public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
-        _objects.TryGetValue(reference, out var o)
+    public int Reads => _reads;
+
+    private int _propertiesRequests;
+    private int _reads;
+
+    public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _propertiesRequests);
+        return Task.FromResult(_objects.TryGetValue(reference, out var o) ? o.Properties : null);
+    }
+
+    /// <summary>One read with the version's properties, as Blob Storage's first ranged GET gives them.</summary>
+    public Task<(Stream Content, ObjectProperties Properties)> OpenReadWithPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return _objects.TryGetValue(reference, out var o)
+            ? Task.FromResult<(Stream, ObjectProperties)>((new MemoryStream(o.Bytes, writable: false), o.Properties))
+            : throw new ObjectNotFoundException("not found");
+    }
+
+    public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return _objects.TryGetValue(reference, out var o)
             ? Task.FromResult<Stream>(new MemoryStream(o.Bytes, writable: false))
             : throw new ObjectNotFoundException("not found");
+    }
 
     public async Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default)
     {

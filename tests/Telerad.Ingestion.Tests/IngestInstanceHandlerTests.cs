@@ -62,6 +62,24 @@ public class IngestInstanceHandlerTests
         Assert.Single(_state.Audit, a => a.Action == Telerad.Auditing.AuditActions.IngestionAccepted);
     }
 
+    /// <summary>An instance is read once, and the ETag recorded comes with that read: no properties request first
+    /// (one GET on Blob Storage: BlobObjectStoreTests.Opening_with_properties_is_one_get_and_gives_the_version_read).</summary>
+    [Fact]
+    public async Task An_instance_and_a_manifest_are_each_read_once_without_a_properties_request()
+    {
+        var instance = Upload("series1/0001.dcm", CtSlice());
+        var manifest = Upload(IncomingObjectName.ManifestName, Manifest("hospital-a", "u1"));
+
+        var accepted = await Handler().HandleAsync(instance);
+        Assert.Equal(LedgerEntry.Accepted, accepted.Outcome);
+        Assert.Equal(LedgerEntry.Manifest, (await Handler().HandleAsync(manifest)).Outcome);
+
+        Assert.Equal(0, _store.PropertiesRequests);
+        Assert.Equal(2, _store.Reads);
+        var etag = (await _store.GetPropertiesAsync(instance))!.ETag;
+        Assert.Equal(LedgerEntry.Accepted, (await _state.FindAsync("hospital-a", accepted.ObjectId, etag))!.Outcome);
+    }
+
     [Fact]
     public async Task The_same_instance_again_is_a_no_op_and_different_content_is_a_new_version()
     {

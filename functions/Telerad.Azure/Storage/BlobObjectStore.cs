@@ -59,14 +59,21 @@ public sealed class BlobObjectStore : IObjectStore
     public Task<Stream> OpenHeaderReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) =>
         OpenReadAsync(reference, _options.HeaderReadBufferSize, cancellationToken);
 
-    private Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken) =>
-        RequestAsync<Stream>("opening", reference, async () =>
-        {
-            // Seekable, one buffer per ranged GET, pinned to the ETag of the first range: a blob replaced while being
-            // read fails the read (412) instead of silently mixing two versions.
-            var stream = await BlobRangeReadStream.OpenAsync(Blob(reference), bufferSize, cancellationToken);
-            return new StoreReadStream(stream, reference);
-        }, whenMissing: () => throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}."));
+    /// <summary>One GET: the first range carries the length, ETag, last-modified time and metadata.</summary>
+    public async Task<(Stream Content, ObjectProperties Properties)> OpenReadWithPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        var stream = await OpenRangeStreamAsync(reference, _options.ReadBufferSize, cancellationToken);
+        return (new StoreReadStream(stream, reference), new ObjectProperties(reference, stream.Length, stream.ETag, stream.LastModified, Metadata(stream.Metadata)));
+    }
+
+    private async Task<Stream> OpenReadAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken) =>
+        new StoreReadStream(await OpenRangeStreamAsync(reference, bufferSize, cancellationToken), reference);
+
+    // Seekable, one buffer per ranged GET, pinned to the ETag of the first range: a blob replaced while being read
+    // fails the read (412) instead of silently mixing two versions.
+    private Task<BlobRangeReadStream> OpenRangeStreamAsync(ObjectRef reference, int bufferSize, CancellationToken cancellationToken) =>
+        RequestAsync("opening", reference, () => BlobRangeReadStream.OpenAsync(Blob(reference), bufferSize, cancellationToken),
+            whenMissing: () => throw new ObjectNotFoundException($"No object in {ObjectNames.Describe(reference)}."));
 
     public async Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default)
     {

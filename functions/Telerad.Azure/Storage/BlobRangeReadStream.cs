@@ -23,13 +23,24 @@ internal sealed class BlobRangeReadStream : Stream
     private int _bufferLength;
     private long _position;
 
-    private BlobRangeReadStream(BlobClient blob, ETag etag, long length, byte[] buffer)
+    private BlobRangeReadStream(BlobClient blob, ETag etag, long length, DateTimeOffset lastModified, IDictionary<string, string> metadata, byte[] buffer)
     {
         _blob = blob;
         _etag = etag;
         Length = length;
+        LastModified = lastModified;
+        Metadata = metadata;
         _buffer = buffer;
     }
+
+    /// <summary>The ETag of the version this stream reads (every later range is conditional on it).</summary>
+    public string ETag => _etag.ToString();
+
+    /// <summary>When the version this stream reads was written.</summary>
+    public DateTimeOffset LastModified { get; }
+
+    /// <summary>The metadata of the version this stream reads.</summary>
+    public IDictionary<string, string> Metadata { get; }
 
     public static async Task<BlobRangeReadStream> OpenAsync(BlobClient blob, int bufferSize, CancellationToken cancellationToken)
     {
@@ -45,13 +56,13 @@ internal sealed class BlobRangeReadStream : Stream
             {
                 // An empty blob has no byte 0 to start a range at.
                 var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-                return new BlobRangeReadStream(blob, properties.ETag, properties.ContentLength, buffer);
+                return new BlobRangeReadStream(blob, properties.ETag, properties.ContentLength, properties.LastModified, properties.Metadata, buffer);
             }
 
             using (first)
             {
                 var length = TotalLength(first.Details.ContentRange) ?? first.Details.ContentLength;
-                var stream = new BlobRangeReadStream(blob, first.Details.ETag, length, buffer);
+                var stream = new BlobRangeReadStream(blob, first.Details.ETag, length, first.Details.LastModified, first.Details.Metadata, buffer);
                 stream._bufferLength = await first.Content.ReadAtLeastAsync(buffer.AsMemory(0, (int)Math.Min(bufferSize, length)), (int)Math.Min(bufferSize, length), throwOnEndOfStream: true, cancellationToken);
                 return stream;
             }

@@ -203,6 +203,35 @@ public sealed class BlobObjectStoreTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal(0, await stream.ReadAsync(new byte[5]));
     }
 
+    /// <summary>The ingest path reads an object and records its ETag: both from one GET, and they belong together.</summary>
+    [Fact]
+    public async Task Opening_with_properties_is_one_get_and_gives_the_version_read()
+    {
+        var store = Store();
+        var reference = Ref("study/with-properties.dcm");
+        await store.WriteAsync(reference, new MemoryStream(Pattern.Bytes(0, 300_000)), new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["upload"] = "u1" } });
+        var expected = (await store.GetPropertiesAsync(reference))!;
+        _log.Clear();
+
+        var (content, properties) = await store.OpenReadWithPropertiesAsync(reference);
+        await using (content)
+        {
+            var bytes = new byte[300_000];
+            content.Position = 132;
+            await content.ReadExactlyAsync(bytes.AsMemory(132, 1000));
+            content.Position = 0;
+            await content.ReadExactlyAsync(bytes);
+            Assert.Equal(Pattern.Bytes(0, 300_000), bytes);
+        }
+
+        Assert.Equal("GET", Assert.Single(_log.Entries).Method);
+        Assert.Equal(expected.ETag, properties.ETag);
+        Assert.Equal(300_000, properties.Length);
+        Assert.Equal(expected.LastModified, properties.LastModified);
+        Assert.Equal("u1", properties.Metadata["upload"]);
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadWithPropertiesAsync(Ref("study/none.dcm")));
+    }
+
     [Fact]
     public async Task An_empty_object_reads_as_empty()
     {

@@ -116,6 +116,9 @@ public sealed class StudyUploaderTests(AzuriteFixture azurite)
         var third = await Uploader().UploadAsync(request);
         Assert.Equal((0, files.Count, ManifestOutcome.Unchanged), (third.FilesUploaded, third.FilesSkipped, third.Manifest));
         Assert.Empty(PutNames("resume"));
+        // What is there was listed once, not asked file by file: one listing, and a HEAD for the manifest alone.
+        Assert.Single(_log.Entries, e => e.Method == "GET" && e.Query.Contains("comp=list", StringComparison.Ordinal));
+        Assert.Equal([$"/devstoreaccount1/{Containers.Incoming}/{_tenant}/resume/manifest.json"], _log.Entries.Where(e => e.Method == "HEAD").Select(e => e.Path));
 
         // A file changed locally (same length, other bytes): it goes up again, and so does the manifest with its new hash.
         var changed = files.Keys.First(n => n.EndsWith(".dcm", StringComparison.Ordinal));
