@@ -38,6 +38,10 @@ public sealed record InstanceRecord(string Tenant, string StudyKey, string SopKe
 
     /// <summary>True when the current version has been de-identified (or quarantined by de-identification).</summary>
     public bool IsDone => Result is not null && ResultVersion == Version;
+
+    /// <summary>The row's version as the registry read it (opaque; null when not read from a store that has one): a
+    /// save conditional on it needs no second read.</summary>
+    public string? RowVersion { get; init; }
 }
 
 /// <summary>
@@ -55,6 +59,14 @@ public interface IInstanceRegistry
     /// another version, whose own event will have it de-identified.
     /// </summary>
     Task<bool> SaveResultAsync(string tenant, string studyKey, string sopKey, int version, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="SaveResultAsync(string, string, string, int, DeidentifiedInstance, bool, CancellationToken)"/> for the
+    /// version of a record just read: a store that can saves conditionally on the row being unchanged since that read
+    /// (one request instead of a read and a write) and reads again only when it changed.
+    /// </summary>
+    Task<bool> SaveResultAsync(InstanceRecord read, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default) =>
+        SaveResultAsync(read.Tenant, read.StudyKey, read.SopKey, read.Version, result, late, cancellationToken);
 
     /// <summary>Every instance of a study: what its summary is built from.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default);

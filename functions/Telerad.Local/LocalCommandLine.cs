@@ -21,12 +21,13 @@ public static class LocalCommandLine
         var keyFile = new Option<string?>("--key-file") { Description = "De-identification key file. Default: $TELERAD_KEY_FILE or ~/.config/telerad/deidentification-keys.json." };
         var models = new Option<string?>("--models") { Description = "Triage model folder ({id}/{version}/manifest.json). Default: $TELERAD_MODELS, else the models shipped with Telerad.Local." };
         var poll = new Option<int>("--poll-interval") { DefaultValueFactory = _ => 1000, Description = "Milliseconds between listings of `incoming`." };
+        var queuePoll = new Option<int>("--queue-poll-interval") { DefaultValueFactory = _ => 500, Description = "Longest milliseconds between polls of an idle durable queue (latency of each orchestration step against idle polling)." };
         var activities = new Option<int>("--activity-concurrency") { DefaultValueFactory = _ => 8, Description = "De-identification activities at once." };
         var visibility = new Option<double>("--message-visibility") { DefaultValueFactory = _ => 15, Description = "Seconds before work a killed process had taken is retried." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every object (opaque ids only)." };
         var root = new RootCommand("Telerad.Local: the whole Telerad pipeline on one machine (Azurite, the durable engine, the incoming poller, the HTTP API).")
         {
-            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, models, poll, activities, visibility, verbose,
+            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, models, poll, queuePoll, activities, visibility, verbose,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -48,6 +49,7 @@ public static class LocalCommandLine
                     KeyFile = result.GetValue(keyFile),
                     ModelFolder = result.GetValue(models),
                     PollInterval = TimeSpan.FromMilliseconds(result.GetValue(poll)),
+                    QueuePollingInterval = TimeSpan.FromMilliseconds(result.GetValue(queuePoll)),
                     ActivityConcurrency = result.GetValue(activities),
                     MessageVisibilityTimeout = TimeSpan.FromSeconds(result.GetValue(visibility)),
                     LogLevel = result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information,

@@ -73,6 +73,12 @@ public sealed record LocalOptions
     /// <summary>Activities (instance de-identifications) run at once.</summary>
     public int ActivityConcurrency { get; init; } = 8;
 
+    /// <summary>
+    /// The longest wait between two polls of an idle durable queue (the engine backs off up to this when queues are
+    /// empty): each hop of a study's orchestration (an event, a scheduled activity, its result) can wait up to this long.
+    /// </summary>
+    public TimeSpan QueuePollingInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long a message taken by a worker that died stays invisible before another try (Durable Task queues).</summary>
     public TimeSpan MessageVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -108,11 +114,11 @@ public sealed record LocalOptions
             throw new ArgumentException("--tenant: at least one, each letters, digits, '-', '_' or '.', not starting with '.'.");
         }
 
-        if (QuietPeriod < TimeSpan.FromSeconds(1) || PollInterval < TimeSpan.FromMilliseconds(50) || IngestConcurrency < 1 || ActivityConcurrency < 1
+        if (QuietPeriod < TimeSpan.FromSeconds(1) || PollInterval < TimeSpan.FromMilliseconds(50) || QueuePollingInterval < TimeSpan.FromMilliseconds(10) || IngestConcurrency < 1 || ActivityConcurrency < 1
             || MessageVisibilityTimeout < TimeSpan.FromSeconds(5) || UploadSettleAfter < TimeSpan.Zero || UploadRescanInterval < TimeSpan.Zero
             || SweepInterval <= TimeSpan.Zero || StalledAfter < TimeSpan.Zero)
         {
-            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, concurrency >= 1, message visibility >= 5 s, upload settle and rescan intervals >= 0, sweep interval > 0.");
+            throw new ArgumentException("--quiet-period >= 1 s, --poll-interval >= 50 ms, --queue-poll-interval >= 10 ms, concurrency >= 1, message visibility >= 5 s, upload settle and rescan intervals >= 0, sweep interval > 0.");
         }
 
         Retry.Validate();

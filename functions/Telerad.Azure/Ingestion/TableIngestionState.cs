@@ -67,15 +67,39 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
     {
         ArgumentNullException.ThrowIfNull(result);
         var table = await _instances.GetAsync(cancellationToken);
+        return await SaveResultAsync(table, tenant, studyKey, sopKey, version, result, late, known: null, cancellationToken);
+    }
+
+    /// <summary>The update conditional on the ETag of the read that gave <paramref name="read"/>: no second read unless
+    /// the row changed since.</summary>
+    public async Task<bool> SaveResultAsync(InstanceRecord read, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(result);
+        var table = await _instances.GetAsync(cancellationToken);
+        return await SaveResultAsync(table, read.Tenant, read.StudyKey, read.SopKey, read.Version, result, late, read.RowVersion is { } etag ? new ETag(etag) : null, cancellationToken);
+    }
+
+    private static async Task<bool> SaveResultAsync(
+        TableClient table, string tenant, string studyKey, string sopKey, int version, DeidentifiedInstance result, bool late, ETag? known, CancellationToken cancellationToken)
+    {
+        var partition = InstancePartition(tenant, studyKey);
         while (true)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(InstancePartition(tenant, studyKey), sopKey, cancellationToken: cancellationToken);
-            if (!row.HasValue || row.Value!.GetInt32("Version") != version)
+            var etag = known;
+            known = null;
+            if (etag is null)
             {
-                return false;
+                var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, sopKey, cancellationToken: cancellationToken);
+                if (!row.HasValue || row.Value!.GetInt32("Version") != version)
+                {
+                    return false;
+                }
+
+                etag = row.Value.ETag;
             }
 
-            var update = new TableEntity(InstancePartition(tenant, studyKey), sopKey)
+            var update = new TableEntity(partition, sopKey)
             {
                 ["ResultVersion"] = version,
                 ["Late"] = late,
@@ -91,14 +115,15 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
             };
             try
             {
-                // Conditional on the row read above: a new version saved in between is never given this result.
-                await table.UpdateEntityAsync(update, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                // Conditional on the row as read (here, or by the caller): a new version saved in between is never
+                // given this result.
+                await table.UpdateEntityAsync(update, etag.Value, TableUpdateMode.Merge, cancellationToken);
                 await DeletePendingAsync(table, tenant, studyKey, sopKey, version, cancellationToken);
                 return true;
             }
-            catch (RequestFailedException e) when (e.Status == 412)
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
             {
-                // Changed since we read it: read again and decide again.
+                // Changed (or removed) since it was read: read again and decide again.
             }
         }
     }
@@ -118,7 +143,10 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
 
     private static InstanceRecord ToRecord(string tenant, string studyKey, TableEntity e)
     {
-        var record = new InstanceRecord(tenant, studyKey, e.RowKey, e.GetString("ContentSha256"), e.GetInt32("Version") ?? 1, e.GetString("ObjectId"), e.GetString("ObjectName"));
+        var record = new InstanceRecord(tenant, studyKey, e.RowKey, e.GetString("ContentSha256"), e.GetInt32("Version") ?? 1, e.GetString("ObjectId"), e.GetString("ObjectName"))
+        {
+            RowVersion = e.ETag.ToString(),
+        };
         if (e.GetString("ResultOutcome") is not { } outcome)
         {
             return record;

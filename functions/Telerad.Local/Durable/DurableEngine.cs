@@ -49,7 +49,7 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
             PartitionCount = 1,
             UseAppLease = false,
             WorkerId = "telerad-local-" + Environment.MachineName,
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            MaxQueuePollingInterval = options.QueuePollingInterval,
             ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             MaxConcurrentTaskActivityWorkItems = options.ActivityConcurrency,

@@ -180,6 +180,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             : [[binary, .. blob, .. queue, .. table]];
     }
 
+    /// <summary>Set to 1: each Azurite service writes its debug log (every request) next to its data.</summary>
+    public const string DebugLogVariable = "TELERAD_AZURITE_DEBUG";
+
     private static List<string> Arguments(List<string> service, string location, string log)
     {
         var arguments = new List<string>();
@@ -190,6 +193,11 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
         arguments.AddRange(["/bin/sh", "-c", Supervisor, "sh", log, service[0], "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", location]);
         arguments.AddRange(service.Skip(1));
+        if (Environment.GetEnvironmentVariable(DebugLogVariable) == "1")
+        {
+            // Diagnosis only (every request with its timing, large and slow): TELERAD_AZURITE_DEBUG=1.
+            arguments.AddRange(["--debug", Path.Combine(location, Path.GetFileName(service[0]) + "-debug.log")]);
+        }
         return arguments;
     }
 

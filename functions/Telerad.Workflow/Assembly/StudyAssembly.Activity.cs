@@ -44,7 +44,7 @@ public sealed class StudyAssemblyActivities(
             result = result with { StudyKey = request.StudyKey, SopKey = request.SopKey };
         }
 
-        var saved = await registry.SaveResultAsync(request.Tenant, request.StudyKey, request.SopKey, record.Version, result, request.Late, cancellationToken);
+        var saved = await registry.SaveResultAsync(record, result, request.Late, cancellationToken);
         if (saved && ingestion?.DeleteIncomingAfterProcessing == true)
         {
             // Only after the result is recorded: a retry then finds the version done and never needs the original.

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Telerad.Ingestion;
 
 namespace Telerad.Azure.Tests;
@@ -24,10 +25,10 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         var state = new TableIngestionState(azurite.CreateTableServiceClient());
         var first = new InstanceRecord("t1", "2.25.1", "2.25.2", "aa", 1, "obj-1", "t1/u1/a.dcm");
         await state.SaveInstanceAsync(first);
-        Assert.Equal(first, await state.FindInstanceAsync("t1", "2.25.1", "2.25.2"));
+        Assert.Equal(first, (await state.FindInstanceAsync("t1", "2.25.1", "2.25.2"))! with { RowVersion = null });
         var second = first with { ContentSha256 = "bb", Version = 2, ObjectId = "obj-2", ObjectName = "t1/u2/a.dcm" };
         await state.SaveInstanceAsync(second);
-        Assert.Equal(second, await state.FindInstanceAsync("t1", "2.25.1", "2.25.2"));
+        Assert.Equal(second, (await state.FindInstanceAsync("t1", "2.25.1", "2.25.2"))! with { RowVersion = null });
         Assert.Null(await state.FindInstanceAsync("t1", "2.25.1", "2.25.3"));
     }
 
@@ -56,6 +57,36 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.True(done.Late);
         Assert.Null(listed.Single(r => r.SopKey == "2.25.11").Result);
         Assert.Empty(await state.ListInstancesAsync("t2", study)); // another tenant's partition
+    }
+
+    /// <summary>The de-identify activity saves its result conditionally on the row it read: one update (and the marker's
+    /// delete), no second read; a row replaced since that read is re-read and the result refused.</summary>
+    [Fact]
+    public async Task A_result_for_a_record_just_read_is_saved_without_reading_it_again_unless_it_changed()
+    {
+        var log = new RequestLog();
+        var state = new TableIngestionState(new TableServiceClient(azurite.ConnectionString, log.TableOptions()));
+        var study = "2.25." + Random.Shared.NextInt64(1, long.MaxValue);
+        var a = new InstanceRecord("t1", study, "2.25.10", "aa", 1, "obj-a", "t1/u1/a.dcm");
+        var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
+        await state.SaveInstanceAsync(a);
+        await state.SaveInstanceAsync(b);
+        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed");
+
+        var readA = (await state.FindInstanceAsync("t1", study, "2.25.10"))!;
+        Assert.NotNull(readA.RowVersion);
+        log.Clear();
+        Assert.True(await state.SaveResultAsync(readA, result, late: false));
+        Assert.Equal(["PATCH", "DELETE"], log.Entries.Select(e => e.Method));
+        Assert.True((await state.FindInstanceAsync("t1", study, "2.25.10"))!.IsDone);
+
+        // b's version 1 was read, then version 2 arrived: the conditional update fails, the re-read sees version 2.
+        var readB = (await state.FindInstanceAsync("t1", study, "2.25.11"))!;
+        await state.SaveInstanceAsync(b with { ContentSha256 = "cc", Version = 2 });
+        Assert.False(await state.SaveResultAsync(readB, result with { SopKey = "2.25.11" }, late: false));
+        var now = (await state.FindInstanceAsync("t1", study, "2.25.11"))!;
+        Assert.Equal((2, false), (now.Version, now.IsDone));
+        Assert.Null(now.Result);
     }
 
     /// <summary>Registered and not de-identified: a marker the sweep lists; the result clears it, unless a newer version replaced it.</summary>

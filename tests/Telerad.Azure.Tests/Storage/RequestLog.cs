@@ -25,6 +25,14 @@ internal sealed class RequestLog : HttpPipelinePolicy
         return options;
     }
 
+    /// <summary>Table client options that route through this log.</summary>
+    public global::Azure.Data.Tables.TableClientOptions TableOptions()
+    {
+        var options = new global::Azure.Data.Tables.TableClientOptions();
+        options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+        return options;
+    }
+
     public void Clear() => Entries.Clear();
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
