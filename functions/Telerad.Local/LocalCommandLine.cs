@@ -22,12 +22,13 @@ public static class LocalCommandLine
         var models = new Option<string?>("--models") { Description = "Triage model folder ({id}/{version}/manifest.json). Default: $TELERAD_MODELS, else the models shipped with Telerad.Local." };
         var poll = new Option<int>("--poll-interval") { DefaultValueFactory = _ => 1000, Description = "Milliseconds between listings of `incoming`." };
         var queuePoll = new Option<int>("--queue-poll-interval") { DefaultValueFactory = _ => 500, Description = "Longest milliseconds between polls of an idle durable queue (latency of each orchestration step against idle polling)." };
+        var sessions = new Option<bool>("--extended-sessions") { DefaultValueFactory = _ => true, Description = "Keep orchestration histories in memory between steps (true/false)." };
         var activities = new Option<int>("--activity-concurrency") { DefaultValueFactory = _ => 8, Description = "De-identification activities at once." };
         var visibility = new Option<double>("--message-visibility") { DefaultValueFactory = _ => 15, Description = "Seconds before work a killed process had taken is retried." };
         var verbose = new Option<bool>("--verbose") { Description = "Log every object (opaque ids only)." };
         var root = new RootCommand("Telerad.Local: the whole Telerad pipeline on one machine (Azurite, the durable engine, the incoming poller, the HTTP API).")
         {
-            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, models, poll, queuePoll, activities, visibility, verbose,
+            data, storage, blobPort, queuePort, tablePort, taskHub, urls, tenants, quiet, keyFile, models, poll, queuePoll, sessions, activities, visibility, verbose,
         };
         root.SetAction(async (result, cancellationToken) =>
         {
@@ -50,6 +51,7 @@ public static class LocalCommandLine
                     ModelFolder = result.GetValue(models),
                     PollInterval = TimeSpan.FromMilliseconds(result.GetValue(poll)),
                     QueuePollingInterval = TimeSpan.FromMilliseconds(result.GetValue(queuePoll)),
+                    ExtendedSessions = result.GetValue(sessions),
                     ActivityConcurrency = result.GetValue(activities),
                     MessageVisibilityTimeout = TimeSpan.FromSeconds(result.GetValue(visibility)),
                     LogLevel = result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information,

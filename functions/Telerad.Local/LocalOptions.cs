@@ -79,6 +79,12 @@ public sealed record LocalOptions
     /// </summary>
     public TimeSpan QueuePollingInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Keep an orchestration's history in memory between its steps (the engine's extended sessions) instead of reading it
+    /// back from the history table at every step: a study's assembly takes dozens of steps (one per batch and signal).
+    /// </summary>
+    public bool ExtendedSessions { get; init; } = true;
+
     /// <summary>How long a message taken by a worker that died stays invisible before another try (Durable Task queues).</summary>
     public TimeSpan MessageVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

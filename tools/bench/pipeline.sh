@@ -70,7 +70,7 @@ pipeline_run() {
   local data="$WORK/local-$1" bp qp tp api
   bp=$(free_port); qp=$(free_port); tp=$(free_port); api=$(free_port)
   env ${LOCAL_ENV:-} dotnet "$BIN/Telerad.Local.dll" --data "$data" --blob-port "$bp" --queue-port "$qp" --table-port "$tp" \
-    --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval "${POLL_MS:-200}" --queue-poll-interval "${QUEUE_POLL_MS:-500}" \
+    --urls "http://127.0.0.1:$api" --task-hub "bench$1" --tenant "$TENANT" --quiet-period 2 --poll-interval "${POLL_MS:-200}" --queue-poll-interval "${QUEUE_POLL_MS:-500}" --extended-sessions "${EXTENDED_SESSIONS:-true}" \
     --key-file "$KEYS" >"$WORK/local-$1.out" 2>"$WORK/local-$1.err" &
   local pid=$!
   for _ in $(seq 1 300); do grep -q '^Telerad.Local ready' "$WORK/local-$1.out" 2>/dev/null && break; sleep 0.2; done

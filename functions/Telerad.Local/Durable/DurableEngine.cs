@@ -50,6 +50,8 @@ public sealed partial class DurableEngine(LocalStorage storage, LocalOptions opt
             UseAppLease = false,
             WorkerId = "telerad-local-" + Environment.MachineName,
             MaxQueuePollingInterval = options.QueuePollingInterval,
+            ExtendedSessionsEnabled = options.ExtendedSessions,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(30),
             ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             MaxConcurrentTaskActivityWorkItems = options.ActivityConcurrency,
