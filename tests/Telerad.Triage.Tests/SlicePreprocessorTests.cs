@@ -98,34 +98,47 @@ public sealed class SlicePreprocessorTests
     }
 
     /// <summary>
-    /// A 512x512 CT-like frame of random values into 64x64, against the rules computed pixel by pixel in doubles here.
-    /// Slope 1 with whole intercepts puts the window's ends on whole stored values (the exact integer path); the other
-    /// cases (a fractional intercept, slope 0.3) take the float path. All must agree with the rules.
+    /// A CT-like frame of random values area-resampled, against the rules computed pixel by pixel in doubles here.
+    /// Slope 1 with whole intercepts puts the window's ends on whole stored values (the exact integer path: 16-bit row
+    /// sums when the window is narrow enough for the bin's rows, else 32-bit); the other cases (a fractional intercept,
+    /// slope 0.3) take the float path. Sizes: 512 into 64 and 128 (bins of 8 and 4), 500 into 128 (bins of 3 and 4 mixed),
+    /// 1024 into 32 with a 3000-wide window (32 rows of up to 3000 overflow 16 bits: the 32-bit path). All must agree.
     /// </summary>
     [Theory]
-    [InlineData(PixelSampleType.Int16, 1, -1024)]
-    [InlineData(PixelSampleType.UInt16, 1, -1024)]
-    [InlineData(PixelSampleType.Int16, 2, -100)]
-    [InlineData(PixelSampleType.Int16, 1, -1024.25)]
-    [InlineData(PixelSampleType.UInt16, 0.3, -20)]
-    public void A_full_size_slice_matches_the_rules_computed_pixel_by_pixel(PixelSampleType type, double slope, double intercept)
+    [InlineData(PixelSampleType.Int16, 1, -1024, 512, 64, 80)]
+    [InlineData(PixelSampleType.UInt16, 1, -1024, 512, 64, 80)]
+    [InlineData(PixelSampleType.Int16, 2, -100, 512, 64, 80)]
+    [InlineData(PixelSampleType.Int16, 1, -1024.25, 512, 64, 80)]
+    [InlineData(PixelSampleType.UInt16, 0.3, -20, 512, 64, 80)]
+    [InlineData(PixelSampleType.Int16, 1, -1024, 512, 128, 80)]
+    [InlineData(PixelSampleType.UInt16, 1, -1024, 512, 128, 80)]
+    [InlineData(PixelSampleType.Int16, 1, -1024, 500, 128, 80)]
+    [InlineData(PixelSampleType.UInt16, 1, -1024, 500, 128, 80)]
+    [InlineData(PixelSampleType.Int16, 1, -1024, 1024, 32, 3000)]
+    [InlineData(PixelSampleType.UInt16, 1, 0, 1024, 32, 3000)]
+    public void A_full_size_slice_matches_the_rules_computed_pixel_by_pixel(PixelSampleType type, double slope, double intercept, int size, int outSize, int width)
     {
-        const int Size = 512, Out = 64;
         var random = new Random(7);
-        var stored = Enumerable.Range(0, Size * Size).Select(_ => type == PixelSampleType.Int16 ? random.Next(-1100, 1500) : random.Next(0, 1500)).ToArray();
+        // With the wide window, values up to 6000: a 32-row bin's offsets then add up past 16 bits.
+        var top = width == 80 ? 1500 : 6000;
+        var stored = Enumerable.Range(0, size * size).Select(_ => type == PixelSampleType.Int16 ? random.Next(-1100, top) : random.Next(0, top)).ToArray();
         var bytes = stored.SelectMany(v => type == PixelSampleType.Int16 ? BitConverter.GetBytes((short)v) : BitConverter.GetBytes((ushort)v)).ToArray();
-        var plane = new float[Out * Out];
-        var settings = new ModelPreprocessing { Window = new ModelWindow(40, 80), Resample = new ModelResample(Out, Out) };
-        new SlicePreprocessor(settings).Process(new PixelFrame(Size, Size, 1, type, 16, "MONOCHROME2", bytes), ModalityLut.Rescale(slope, intercept), plane);
+        var plane = new float[outSize * outSize];
+        var center = width == 80 ? 40 : 500;
+        var settings = new ModelPreprocessing { Window = new ModelWindow(center, width), Resample = new ModelResample(outSize, outSize) };
+        new SlicePreprocessor(settings).Process(new PixelFrame(size, size, 1, type, 16, "MONOCHROME2", bytes), ModalityLut.Rescale(slope, intercept), plane);
 
-        var sums = new double[Out * Out];
-        for (var i = 0; i < Size * Size; i++)
+        var sums = new double[outSize * outSize];
+        var counts = new int[outSize * outSize];
+        for (var i = 0; i < size * size; i++)
         {
-            var windowed = Math.Clamp(((stored[i] * slope) + intercept - 0) / 80, 0, 1);
-            sums[(((i / Size) * Out / Size) * Out) + ((i % Size) * Out / Size)] += windowed;
+            var windowed = Math.Clamp(((stored[i] * slope) + intercept - (center - (width / 2))) / width, 0, 1);
+            var cell = ((int)((long)(i / size) * outSize / size) * outSize) + (int)((long)(i % size) * outSize / size);
+            sums[cell] += windowed;
+            counts[cell]++;
         }
 
-        var expected = sums.Select(v => (float)(v / 64)).ToArray(); // 8x8 pixels per cell
+        var expected = sums.Select((v, k) => (float)(v / counts[k])).ToArray();
         Assert.Equal(expected, plane, (a, b) => Math.Abs(a - b) < 1e-5);
         Assert.Contains(plane, v => v > 0.05 && v < 0.95); // not all clipped: the comparison says something
     }
