@@ -31,7 +31,7 @@ internal static class TriageBenchmark
         }
 
         var files = Directory.EnumerateFiles(Path.Combine(folder, "ct-head-lesion"), "*.dcm").Order(StringComparer.Ordinal).ToList();
-        var options = new TriageOptions();
+        var options = new TriageOptions { PreprocessParallelism = int.TryParse(Environment.GetEnvironmentVariable("BENCH_PREPROCESS_PARALLELISM"), out var parallelism) ? parallelism : Environment.ProcessorCount };
         using var loader = new ModelLoader(new FolderModelStore(models), options);
         var engine = new TriageEngine(loader, options);
         var model = (await loader.LoadActiveAsync()).Models.Single();
