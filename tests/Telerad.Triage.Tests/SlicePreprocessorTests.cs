@@ -114,6 +114,9 @@ public sealed class SlicePreprocessorTests
     [InlineData(PixelSampleType.UInt16, 1, -1024, 512, 128, 80)]
     [InlineData(PixelSampleType.Int16, 1, -1024, 500, 128, 80)]
     [InlineData(PixelSampleType.UInt16, 1, -1024, 500, 128, 80)]
+    [InlineData(PixelSampleType.Int16, 1, -1024, 516, 129, 80)] // equal bins of 4 with a tail shorter than a vector
+    [InlineData(PixelSampleType.UInt16, 1, -1024, 520, 65, 80)] // equal bins of 8, tail
+    [InlineData(PixelSampleType.Int16, 1, -1024, 24, 3, 80)]
     [InlineData(PixelSampleType.Int16, 1, -1024, 1024, 32, 3000)]
     [InlineData(PixelSampleType.UInt16, 1, 0, 1024, 32, 3000)]
     public void A_full_size_slice_matches_the_rules_computed_pixel_by_pixel(PixelSampleType type, double slope, double intercept, int size, int outSize, int width)
