@@ -47,27 +47,21 @@ internal static class ClampedRows
             return;
         }
 
-        for (var c = 0; c < bins.Length; c++)
-        {
-            long sum = 0;
-            foreach (var value in sums[starts[c]..starts[c + 1]])
-            {
-                sum += value;
-            }
-
-            bins[c] = sum;
-        }
+        SumAnyBins(sums, starts, bins);
     }
 
     /// <inheritdoc cref="SumBins(ReadOnlySpan{ushort}, ReadOnlySpan{int}, Span{long})"/>
-    public static void SumBins(ReadOnlySpan<int> sums, ReadOnlySpan<int> starts, Span<long> bins)
+    public static void SumBins(ReadOnlySpan<int> sums, ReadOnlySpan<int> starts, Span<long> bins) => SumAnyBins(sums, starts, bins);
+
+    private static void SumAnyBins<T>(ReadOnlySpan<T> sums, ReadOnlySpan<int> starts, Span<long> bins)
+        where T : unmanaged, IBinaryInteger<T>
     {
         for (var c = 0; c < bins.Length; c++)
         {
             long sum = 0;
             foreach (var value in sums[starts[c]..starts[c + 1]])
             {
-                sum += value;
+                sum += long.CreateTruncating(value);
             }
 
             bins[c] = sum;
