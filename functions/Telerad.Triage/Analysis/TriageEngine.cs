@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -143,9 +144,22 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
         var frames = slices.SelectMany(s => Enumerable.Range(0, s.Frames).Select(f => (Slice: s, Frame: f))).ToList();
         frames = Sample(frames, manifest.Preprocessing.MaxSlices);
 
-        // Every plane is written whole before it is read; a 300-slice study at 128 x 128 is 20 MB, which the runtime
-        // would otherwise zero first.
-        var planes = GC.AllocateUninitializedArray<float>(frames.Count * preprocessor.PlaneLength);
+        // Pooled: a 300-slice study at 128 x 128 is 20 MB, a large-object allocation per study otherwise (zeroed, and
+        // collected only with generation 2). Every plane used is written whole before it is read.
+        var planes = ArrayPool<float>.Shared.Rent(frames.Count * preprocessor.PlaneLength);
+        try
+        {
+            return await AnalyseFramesAsync(model, seriesKey, slices, frames, preprocessor, planes, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(planes);
+        }
+    }
+
+    private async Task<ModelAnalysis> AnalyseFramesAsync(TriageModel model, string seriesKey, List<SliceHeader> slices, List<(SliceHeader Slice, int Frame)> frames, SlicePreprocessor preprocessor, float[] planes, CancellationToken cancellationToken)
+    {
+        var manifest = model.Manifest;
         var findingsPerSlice = manifest.Output.Shape[1];
         var probabilities = new float[frames.Count * findingsPerSlice];
         var channels = manifest.Preprocessing.Channels;
@@ -153,7 +167,7 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
         void Infer(float[] input, int start, int count)
         {
             var timer = Stopwatch.StartNew();
-            var perSlice = input.Length / frames.Count;
+            var perSlice = channels * preprocessor.PlaneLength; // the pooled array may be longer than the study
             model.Run(input.AsMemory(start * perSlice, count * perSlice), count).CopyTo(probabilities, start * findingsPerSlice);
             Interlocked.Add(ref inferenceMs, timer.ElapsedMilliseconds);
         }
