@@ -114,8 +114,8 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
     /// <summary>
     /// Each bin's sum of windowed values from its clamped stored values, in integers: (sum - n * s0) / (s1 - s0). A bin's
     /// rows are added as offsets from the lower end in 16-bit lanes when they cannot overflow (the window's width in
-    /// stored values times the rows of a bin fits in 16 bits: CT's 80-wide window does for up to 819 rows), and widened
-    /// once per output row; otherwise each row is widened (<see cref="ClampedRows"/>).
+    /// stored values times the rows of a bin fits in 16 bits: CT's 80-wide window does for up to 819 rows), otherwise in
+    /// 32-bit lanes; then each bin's columns are added (<see cref="ClampedRows"/>).
     /// </summary>
     private static void AccumulateClamped(PixelFrame frame, long s0, long s1, int[] rowStarts, int[] columnStarts, double[] sums)
     {
