@@ -107,6 +107,13 @@ public sealed partial class UploadCommandTests(AzuriteFixture azurite)
         await using var slowLink = new ThrottlingProxy(azurite.BlobPort, 2 * 1024 * 1024);
         var slowConnection = azurite.ConnectionString.Replace($":{azurite.BlobPort}/", $":{slowLink.Port}/", StringComparison.Ordinal);
         var info = StartInfo(["upload", root, "--tenant", _tenant, "--upload-id", "interrupted", "--parallelism", "1", "--connection-string", slowConnection]);
+
+        // A test run started in the background (`cmd &` in a script) ignores SIGINT, and children inherit that: the CLI
+        // would never see the Ctrl-C (.NET leaves an ignored SIGINT ignored). env puts it back to the default, as in a
+        // terminal.
+        info.ArgumentList.Insert(0, info.FileName);
+        info.ArgumentList.Insert(0, "--default-signal=INT");
+        info.FileName = "env";
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
