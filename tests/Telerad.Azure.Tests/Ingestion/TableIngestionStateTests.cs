@@ -36,12 +36,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
     public async Task A_result_is_recorded_only_for_the_version_it_was_made_from_and_the_study_lists_them()
     {
         var state = new TableIngestionState(azurite.CreateTableServiceClient());
-        var study = "2.25." + Random.Shared.NextInt64(1, long.MaxValue);
-        var a = new InstanceRecord("t1", study, "2.25.10", "aa", 1, "obj-a", "t1/u1/a.dcm");
-        var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
-        await state.SaveInstanceAsync(a);
-        await state.SaveInstanceAsync(b);
-        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed");
+        var (study, b, result) = await RegisterTwoAsync(state);
         Assert.True(await state.SaveResultAsync("t1", study, "2.25.10", 1, result, late: true));
 
         // b moved on to version 2 while its version 1 was being de-identified: that result must not stick to version 2.
@@ -66,12 +61,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
     {
         var log = new RequestLog();
         var state = new TableIngestionState(new TableServiceClient(azurite.ConnectionString, log.TableOptions()));
-        var study = "2.25." + Random.Shared.NextInt64(1, long.MaxValue);
-        var a = new InstanceRecord("t1", study, "2.25.10", "aa", 1, "obj-a", "t1/u1/a.dcm");
-        var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
-        await state.SaveInstanceAsync(a);
-        await state.SaveInstanceAsync(b);
-        var result = new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed");
+        var (study, b, result) = await RegisterTwoAsync(state);
 
         var readA = (await state.FindInstanceAsync("t1", study, "2.25.10"))!;
         Assert.NotNull(readA.RowVersion);
@@ -149,5 +139,16 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         // A sweep recorded after the result does not bring the marker back.
         await state.MarkSweptAsync(new StalledInstance("t1", study, "2.25.31", 2, swept), swept);
         Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+    }
+
+    /// <summary>Two instances of a new study registered (2.25.10 and 2.25.11, version 1), and a result for 2.25.10.</summary>
+    private static async Task<(string Study, InstanceRecord Second, DeidentifiedInstance Result)> RegisterTwoAsync(TableIngestionState state)
+    {
+        var study = "2.25." + Random.Shared.NextInt64(1, long.MaxValue);
+        var a = new InstanceRecord("t1", study, "2.25.10", "aa", 1, "obj-a", "t1/u1/a.dcm");
+        var b = new InstanceRecord("t1", study, "2.25.11", "bb", 1, "obj-b", "t1/u1/b.dcm");
+        await state.SaveInstanceAsync(a);
+        await state.SaveInstanceAsync(b);
+        return (study, b, new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed"));
     }
 }
