@@ -40,6 +40,14 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
 
         var rowStarts = BinStarts(frame.Rows, outRows);
         var columnStarts = BinStarts(frame.Columns, outColumns);
+        var (mean, inverseStd) = (settings.Normalise.Mean, 1 / settings.Normalise.Std);
+        if (lut.Table is null && WholeWindowEnds(frame.SampleType, lut) is var (s0, s1))
+        {
+            // CT's usual case writes the normalised plane straight from its integer sums: no per-value passes after it.
+            WriteClamped(frame, s0, s1, rowStarts, columnStarts, mean, inverseStd, plane);
+            return;
+        }
+
         // Pooled: a 128 x 128 plane's sums are 128 KB, which would be a large-object allocation (zeroed, and collected
         // only with generation 2) for every slice.
         var sums = ArrayPool<double>.Shared.Rent(PlaneLength);
@@ -47,24 +55,7 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
         {
             Array.Clear(sums, 0, PlaneLength);
             Resample(frame, lut, rowStarts, columnStarts, sums);
-            // Reciprocals instead of two divisions per output value (a division costs as much as a dozen multiplications;
-            // a 128 x 128 plane has 16,384 values).
-            var (mean, inverseStd) = (settings.Normalise.Mean, 1 / settings.Normalise.Std);
-            Span<double> inverseWidths = outColumns <= 1024 ? stackalloc double[outColumns] : new double[outColumns];
-            for (var c = 0; c < outColumns; c++)
-            {
-                inverseWidths[c] = 1d / (columnStarts[c + 1] - columnStarts[c]);
-            }
-
-            for (var r = 0; r < outRows; r++)
-            {
-                var inverseRows = 1d / (rowStarts[r + 1] - rowStarts[r]);
-                for (var c = 0; c < outColumns; c++)
-                {
-                    var k = (r * outColumns) + c;
-                    plane[k] = (float)(((sums[k] * inverseRows * inverseWidths[c]) - mean) * inverseStd);
-                }
-            }
+            Normalise(sums, rowStarts, columnStarts, mean, inverseStd, plane);
         }
         finally
         {
@@ -72,14 +63,39 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
         }
     }
 
+    /// <summary>Each bin's mean (its sum over its rows times columns), normalised.</summary>
+    private static void Normalise(double[] sums, int[] rowStarts, int[] columnStarts, double mean, double inverseStd, Span<float> plane)
+    {
+        // Reciprocals instead of two divisions per output value (a division costs as much as a dozen multiplications;
+        // a 128 x 128 plane has 16,384 values).
+        var outColumns = columnStarts.Length - 1;
+        var inverseWidths = InverseWidths(columnStarts);
+        for (var r = 0; r < rowStarts.Length - 1; r++)
+        {
+            var inverseRows = 1d / (rowStarts[r + 1] - rowStarts[r]);
+            for (var c = 0; c < outColumns; c++)
+            {
+                var k = (r * outColumns) + c;
+                plane[k] = (float)(((sums[k] * inverseRows * inverseWidths[c]) - mean) * inverseStd);
+            }
+        }
+    }
+
+    private static double[] InverseWidths(int[] starts)
+    {
+        var inverse = new double[starts.Length - 1];
+        for (var c = 0; c < inverse.Length; c++)
+        {
+            inverse[c] = 1d / (starts[c + 1] - starts[c]);
+        }
+
+        return inverse;
+    }
+
     /// <summary>Each output bin's sum of windowed values, by the fastest path the frame and LUT allow.</summary>
     private void Resample(PixelFrame frame, ModalityLut lut, int[] rowStarts, int[] columnStarts, double[] sums)
     {
-        if (lut.Table is null && WholeWindowEnds(frame.SampleType, lut) is var (s0, s1))
-        {
-            AccumulateClamped(frame, s0, s1, rowStarts, columnStarts, sums);
-        }
-        else if (lut.Table is null && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 or PixelSampleType.UInt8)
+        if (lut.Table is null && frame.SampleType is PixelSampleType.Int16 or PixelSampleType.UInt16 or PixelSampleType.UInt8)
         {
             AccumulateLinear(frame, lut, rowStarts, columnStarts, sums);
         }
@@ -112,12 +128,13 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
     }
 
     /// <summary>
-    /// Each bin's sum of windowed values from its clamped stored values, in integers: (sum - n * s0) / (s1 - s0). A bin's
+    /// The normalised plane from the clamped stored values, in integers up to each bin's sum: a bin's mean windowed value
+    /// is (sum - n * s0) / ((s1 - s0) * n), so its normalised value is sum * rowFactor / width + constant (below). A bin's
     /// rows are added as offsets from the lower end in 16-bit lanes when they cannot overflow (the window's width in
     /// stored values times the rows of a bin fits in 16 bits: CT's 80-wide window does for up to 819 rows), otherwise in
-    /// 32-bit lanes; then each bin's columns are added (<see cref="ClampedRows"/>).
+    /// 32-bit lanes; then each bin's columns are added and the row written (<see cref="ClampedRows"/>).
     /// </summary>
-    private static void AccumulateClamped(PixelFrame frame, long s0, long s1, int[] rowStarts, int[] columnStarts, double[] sums)
+    private static void WriteClamped(PixelFrame frame, long s0, long s1, int[] rowStarts, int[] columnStarts, double mean, double inverseStd, Span<float> plane)
     {
         var signed = frame.SampleType == PixelSampleType.Int16;
         var (min, max) = signed ? ((long)short.MinValue, (long)short.MaxValue) : (ushort.MinValue, (long)ushort.MaxValue);
@@ -130,7 +147,12 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
         var bins = new long[outColumns];
         var narrowSums = narrow ? new ushort[columns] : [];
         var wideSums = narrow ? [] : new int[columns];
+        var inverseWidths = InverseWidths(columnStarts);
         var scale = 1d / (s1 - s0);
+
+        // The sums count from `low` (narrow) or from 0 (wide), not from s0: that difference, windowed and normalised, is
+        // the same for every bin.
+        var constant = ((((narrow ? low : 0) - s0) * scale) - mean) * inverseStd;
 
         // One output row at a time, in small methods: one big loop nest kept its locals on the stack (measured: the
         // bin loop was a third of the time at 128 x 128).
@@ -164,15 +186,8 @@ public sealed class SlicePreprocessor(ModelPreprocessing settings)
                 ClampedRows.SumBins(wideSums, columnStarts, bins);
             }
 
-            // Offsets from `low` (narrow) or the clamped values themselves: either way, back to the clamped values' sum,
-            // then to the sum of windowed values, (sum - n * s0) / (s1 - s0).
-            var offset = (narrow ? low : 0) - s0;
-            var rowCount = (long)(rowStarts[r + 1] - rowStarts[r]);
-            var target = sums.AsSpan(r * outColumns, outColumns);
-            for (var c = 0; c < target.Length; c++)
-            {
-                target[c] = (bins[c] + (rowCount * (columnStarts[c + 1] - columnStarts[c]) * offset)) * scale;
-            }
+            var rowFactor = scale * inverseStd / (rowStarts[r + 1] - rowStarts[r]);
+            ClampedRows.WriteRow(bins, rowFactor, inverseWidths, constant, plane.Slice(r * outColumns, outColumns));
         }
     }
 
