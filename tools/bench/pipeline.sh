@@ -16,6 +16,11 @@
 #   whole     pipeline, from the upload's start to every instance in deid/ (includes copying the study into Azurite)
 #   complete  pipeline, upload start to StudyAssembly Completed (after triage) with its summary
 #   upload    the upload alone (`telerad upload` into Azurite): a floor for anything that moves the study through Azurite
+# UPLOAD_ARGS: extra arguments for `telerad upload`, e.g. "--parallelism 1". On one 2-core machine the uploader,
+#   Azurite and the pipeline share the cores: the CLI's default 4 parallel uploads take CPU the pipeline needs, so it
+#   falls behind during the upload and "landed" measures that backlog. One upload at a time (~20 files/s here,
+#   ~10 MB/s of these slices, about what a 100 Mbit/s hospital link carries) lets the pipeline keep pace: "landed" is
+#   then mostly its latency.
 # KEEP_DATA=1 keeps each run's Telerad.Local data folder (.work/bench/pipeline/local-N: Azurite's files and log).
 # Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (its node processes, summed), against the bare run's
 # (/usr/bin/time).
@@ -85,7 +90,7 @@ pipeline_run() {
     warm=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json '",".join(s["studyKey"] for s in d)')
   fi
   t0=$(ms)
-  dotnet "$BIN/telerad.dll" upload "$STUDY" --tenant "$TENANT" --connection-string "$cs" >"$WORK/upload-$1.txt" 2>&1
+  /usr/bin/time -f "%U %S" -o "$WORK/upload-$1.cpu" dotnet "$BIN/telerad.dll" upload "$STUDY" --tenant "$TENANT" --connection-string "$cs" ${UPLOAD_ARGS:-} >"$WORK/upload-$1.txt" 2>&1
   t1=$(ms)
   while [ -z "$key" ]; do
     key=$(curl -sf -H "$HEADER" "$base/studies/$TENANT" | json 'next((s["studyKey"] for s in d if s["studyKey"] not in "'"$warm"'".split(",")), "")' || true)
@@ -113,7 +118,7 @@ pipeline_run() {
     name=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -o 'azurite-[a-z]*\|Telerad.Local' | head -1 || true)
     [ -n "$name" ] && cpu="$cpu ${name}=$(awk -v t="$tck" '{printf "%.1f", ($14 + $15) / t}' "/proc/$p/stat")s"
   done
-  echo "run $1 CPU:$cpu" >>"$WORK/cpu.txt"
+  echo "run $1 CPU:$cpu upload-cli=$(awk '{printf "%.1f", $1 + $2}' "$WORK/upload-$1.cpu")s" >>"$WORK/cpu.txt"
   # Wall-clock marks (epoch ms: upload start, upload end, all in deid/, Completed) to line up with Telerad.Local's log.
   echo "run $1 marks: upload-start $t0 upload-end $t1 deidentified $t2 completed $t3" >>"$WORK/marks.txt"
   kill -TERM "$pid"; wait "$pid" || true
