@@ -74,6 +74,11 @@ internal static class TriageBenchmark
         Console.WriteLine(FormattableString.Invariant($"bare inference on ready tensors: {b:0} ms per study, {b / files.Count:0.00} ms per slice"));
         Console.WriteLine(FormattableString.Invariant($"triage (read + decode + preprocess + inference + aggregate): {f:0} ms per study, {f / files.Count:0.00} ms per slice (of which read/decode/preprocess {p:0} ms, inference {Median(inference):0} ms, the rest headers, model check, aggregation)"));
         Console.WriteLine(FormattableString.Invariant($"ratio triage / bare inference: {f / b:0.00}  (target <= 1.3); study under 3 s: {(f <= 3000 ? "yes" : "no")}; flagged: {(flagged.Length == 0 ? "none" : flagged)}"));
+
+        // Each run's own ratio (its triage against the bare run just before it): the spread says how much of the figure
+        // is the machine's noise.
+        var ratios = full.Zip(bare, (x, y) => x / y).Order().ToList();
+        Console.WriteLine(FormattableString.Invariant($"per-run ratios: min {ratios[0]:0.00}, quartiles {ratios[ratios.Count / 4]:0.00} / {Median(ratios):0.00} / {ratios[3 * ratios.Count / 4]:0.00}, max {ratios[^1]:0.00}; runs at or under 1.3: {ratios.Count(r => r <= 1.3)} of {ratios.Count}"));
         Console.WriteLine(FormattableString.Invariant($"stages, one thread, whole study: {stages}"));
         return 0;
     }
