@@ -81,6 +81,7 @@ internal static class DemoReading
     /// </summary>
     private static async Task<bool> ShowDeliveryAsync(DemoFhirServer ehr, TextWriter output, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var reports = await ehr.WaitForReportsAsync(timeout, cancellationToken);
         if (reports.Count == 0)
         {
@@ -97,7 +98,7 @@ internal static class DemoReading
         var code = report["code"]?["coding"]?[0];
         await output.WriteLineAsync(string.Format(
             CultureInfo.InvariantCulture,
-            "The report reached the referrer's EHR: DiagnosticReport/{0} ({1}, LOINC {2} {3}), subject {4} (the hospital's own Patient, found by its identifier), based on {5}, imaging study {6}; conclusion \"{7}\"",
+            "The report reached the referrer's EHR: DiagnosticReport/{0} ({1}, LOINC {2} {3}), subject {4} (the hospital's own Patient, found by its identifier), based on {5}, imaging study {6}; conclusion \"{7}\" ({8:0.0} s after it was sent)",
             report["id"]?.GetValue<string>(),
             report["status"]?.GetValue<string>(),
             code?["code"]?.GetValue<string>(),
@@ -105,7 +106,8 @@ internal static class DemoReading
             patient is null ? "unresolved" : subject,
             report["basedOn"]?[0]?["reference"]?.GetValue<string>() ?? "no order",
             uid ?? "?",
-            report["conclusion"]?.GetValue<string>()));
+            report["conclusion"]?.GetValue<string>(),
+            waited.Elapsed.TotalSeconds));
         var resources = new[] { "Observation", "Device", "Provenance", "Practitioner" };
         var counts = new List<string>();
         foreach (var type in resources)
