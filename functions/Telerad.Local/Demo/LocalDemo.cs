@@ -5,8 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Telerad.Deidentification;
-using Telerad.Samples;
 using Telerad.Fhir;
+using Telerad.Samples;
 using Telerad.Upload;
 
 namespace Telerad.Local;
