@@ -252,6 +252,79 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         Assert.Equal(2, status.GetProperty("outcomes").GetProperty("duplicate").GetInt32()); // the copy and the late one: both a sample instance again
     }
 
+    /// <summary>
+    /// A manifest that lands while a pass handles its upload's last objects (an uploader writes it right after them) is
+    /// handled in that pass, not a poll interval and a listing later. Here it is written just after the pass listed the
+    /// folder; a poller of its own (this folder only) makes one pass.
+    /// </summary>
+    [Fact]
+    public async Task A_manifest_written_after_the_listing_is_handled_in_the_same_pass()
+    {
+        var source = Directory.EnumerateFiles(fixture.Site.Samples, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var store = new BlobObjectStore(fixture.Runtime.Storage.CreateBlobServiceClient());
+        var uploadId = UploadIds.NewUploadId(DateTimeOffset.UtcNow);
+        var folder = UploadManifest.PrefixOf(TestSite.Tenant, uploadId);
+        foreach (var name in new[] { "a.dcm", "b.dcm" })
+        {
+            // Copies of a sample instance already de-identified: duplicates, so no study is signalled.
+            await using var content = File.OpenRead(source);
+            await store.WriteAsync(new ObjectRef(Containers.Incoming, folder + name), content);
+        }
+
+        // No studies: the manifest reopens none (a sample study would otherwise get a late run).
+        var manifest = UploadManifestJson.Serialize(new UploadManifest
+        {
+            Tenant = TestSite.Tenant,
+            UploadId = uploadId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Objects = [],
+            ExpectedInstances = 0,
+            Studies = [],
+        });
+        var poller = ActivatorUtilities.CreateInstance<IncomingPoller>(fixture.Runtime.Services, new ManifestAfterListingStore(store, folder, manifest));
+
+        await poller.PassAsync(CancellationToken.None);
+
+        Assert.Equal(3, poller.Handled); // the two copies and the manifest
+        using var api = new LocalApi(fixture.Runtime.ApiAddress);
+        var status = await WaitForUploadAsync(api, uploadId, objects: 3);
+        Assert.Equal(1, status.GetProperty("outcomes").GetProperty("manifest").GetInt32());
+    }
+
+    /// <summary>The store as one upload folder sees it; the folder's manifest is written right after its first full listing.</summary>
+    private sealed class ManifestAfterListingStore(IObjectStore inner, string folder, byte[] manifest) : IObjectStore
+    {
+        private bool _written;
+
+        public async IAsyncEnumerable<ObjectProperties> ListAsync(string container, string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var item in inner.ListAsync(container, prefix, cancellationToken))
+            {
+                if (item.Reference.Name.StartsWith(folder, StringComparison.Ordinal))
+                {
+                    yield return item;
+                }
+            }
+
+            if (prefix == folder && !_written)
+            {
+                _written = true;
+                using var content = new MemoryStream(manifest);
+                await inner.WriteAsync(new ObjectRef(Containers.Incoming, folder + UploadManifest.FileName), content, null, cancellationToken);
+            }
+        }
+
+        public Task<ObjectProperties?> GetPropertiesAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.GetPropertiesAsync(reference, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.OpenReadAsync(reference, cancellationToken);
+
+        public Task<ObjectProperties> WriteAsync(ObjectRef reference, Stream content, ObjectWriteOptions? options = null, CancellationToken cancellationToken = default) => inner.WriteAsync(reference, content, options, cancellationToken);
+
+        public Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default) => inner.AppendAsync(reference, block, cancellationToken);
+
+        public Task<bool> DeleteAsync(ObjectRef reference, CancellationToken cancellationToken = default) => inner.DeleteAsync(reference, cancellationToken);
+    }
+
     private static async Task<JsonElement> WaitForUploadAsync(LocalApi api, string uploadId, int objects)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
