@@ -153,7 +153,19 @@ public sealed partial class IncomingPoller(
         var found = new List<(ObjectProperties Object, string Key)>();
         foreach (var folder in instances.Select(i => UploadFolderOf(i.Object)).OfType<string>().Distinct(StringComparer.Ordinal).Where(f => !listed.Contains(f)))
         {
-            if (await store.GetPropertiesAsync(new ObjectRef(Containers.Incoming, folder + UploadManifest.FileName), cancellationToken) is not { } manifest)
+            ObjectProperties? manifest;
+            try
+            {
+                manifest = await store.GetPropertiesAsync(new ObjectRef(Containers.Incoming, folder + UploadManifest.FileName), cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Only a shortcut: the next pass lists the folder, manifest included.
+                LogProbeFailed(SafeErrors.Describe(ex));
+                continue;
+            }
+
+            if (manifest is null)
             {
                 continue;
             }
@@ -344,4 +356,7 @@ public sealed partial class IncomingPoller(
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Listing incoming failed ({Error}); retrying")]
     private partial void LogPassFailed(string error);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Asking for an upload's manifest failed ({Error}); the next pass lists it")]
+    private partial void LogProbeFailed(string error);
 }
