@@ -291,6 +291,29 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         Assert.Equal(1, status.GetProperty("outcomes").GetProperty("manifest").GetInt32());
     }
 
+    /// <summary>
+    /// The journal takes a pass's rows of one upload in transactions (up to 100 rows each: 150 rows are two), and refuses
+    /// rows of two uploads in one call, which the table service could not commit together.
+    /// </summary>
+    [Fact]
+    public async Task The_journal_records_an_uploads_rows_in_transactions_and_refuses_two_uploads_at_once()
+    {
+        var journal = new IngestionJournal(new TableServiceClient(fixture.Runtime.StorageConnectionString));
+        var uploadId = UploadIds.NewUploadId(DateTimeOffset.UtcNow);
+        var partition = IngestionJournal.PartitionOf(TestSite.Tenant, uploadId);
+        var rows = Enumerable.Range(0, 150)
+            .Select(i => new JournalEntry(partition, $"obj-{i:D3}_etag", "accepted", "study", "series", $"sop-{i}", 1, null, DateTimeOffset.UtcNow))
+            .ToList();
+
+        await journal.RecordAllAsync(rows, CancellationToken.None);
+
+        var stored = await journal.ForUploadAsync(TestSite.Tenant, uploadId, CancellationToken.None);
+        Assert.Equal(rows.Select(r => r.Row).Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("sop-149", stored["obj-149_etag"].SopKey);
+        var other = rows[0] with { Partition = IngestionJournal.PartitionOf(TestSite.Tenant, UploadIds.NewUploadId(DateTimeOffset.UtcNow.AddMinutes(1))) };
+        await Assert.ThrowsAsync<ArgumentException>(() => journal.RecordAllAsync([rows[1], other], CancellationToken.None));
+    }
+
     /// <summary>The store as one upload folder sees it; the folder's manifest is written right after its first full listing.</summary>
     private sealed class ManifestAfterListingStore(IObjectStore inner, string folder, byte[] manifest) : IObjectStore
     {

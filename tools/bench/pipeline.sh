@@ -22,6 +22,8 @@
 #   falls behind during the upload and "landed" measures that backlog. One upload at a time (~20 files/s here,
 #   ~10 MB/s of these slices, about what a 100 Mbit/s hospital link carries) lets the pipeline keep pace: "landed" is
 #   then mostly its latency.
+# BENCH_BIN=DIR runs the telerad and Telerad.Local binaries in DIR (a copy of functions/Telerad.Cli/bin/Release/net10.0
+#   of another commit, to compare two builds run by run) instead of building this tree.
 # KEEP_DATA=1 keeps each run's Telerad.Local data folder (.work/bench/pipeline/local-N: Azurite's files and log).
 # Peak RSS: Telerad.Local's own process (VmHWM) and Azurite's (its node processes, summed), against the bare run's
 # (/usr/bin/time).
@@ -32,7 +34,7 @@ STUDY=${1:-}
 RUNS=${2:-3}
 WARMUP=${WARMUP:-0}
 WORK="$ROOT/.work/bench/pipeline"
-BIN="$ROOT/functions/Telerad.Cli/bin/Release/net10.0"
+BIN="${BENCH_BIN:-$ROOT/functions/Telerad.Cli/bin/Release/net10.0}"
 TENANT=bench
 HEADER="X-Telerad-Dev-User: bench"
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 2; }
@@ -52,7 +54,7 @@ fi
 FILES=$(find "$STUDY" -type f | wc -l)
 BYTES=$(du -sb "$STUDY" | cut -f1)
 
-dotnet build functions/Telerad.Cli -c Release --nologo -v quiet >/dev/null
+[ -n "${BENCH_BIN:-}" ] || dotnet build functions/Telerad.Cli -c Release --nologo -v quiet >/dev/null
 rm -rf "$WORK"; mkdir -p "$WORK"
 if [ "$WARMUP" = 1 ]; then dotnet "$BIN/telerad.dll" samples generate "$WORK/samples" >/dev/null; fi
 KEYS="$WORK/keys.json"   # one key file for both, so both do the same keyed work

@@ -258,16 +258,35 @@ public sealed partial class IncomingPoller(
     /// <summary>
     /// Tells the studies what this pass accepted, one signal per study (up to <see cref="StudyEvent.MaxInstancesPerEvent"/>
     /// instances per event) instead of one per instance: each signal is a state read, a queue message and its delete in
-    /// the durable engine's storage. Then journals each object. An object is journaled only after its study was told, so
-    /// a crash in between finds it again (redelivered: signalled again); a study whose signal failed leaves its objects
-    /// failing, retried like any failure. Returns each object's outcome.
+    /// the durable engine's storage; a manifest signals its studies itself. Then journals the objects, one transaction
+    /// per upload. An object is journaled only after its study was told, so a crash in between finds it again
+    /// (redelivered: signalled again); a study whose signal failed leaves its objects failing, retried like any failure.
+    /// Returns each object's outcome.
     /// </summary>
     private async Task<List<string>> SignalAndRecordAsync(IReadOnlyList<HandledObject> handled, CancellationToken cancellationToken)
     {
         var failedStudies = await SignalStudiesAsync(handled, cancellationToken);
         var outcomes = new ConcurrentQueue<string>();
+        var told = new ConcurrentQueue<HandledObject>();
         await Parallel.ForEachAsync(handled, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (h, ct) =>
-            outcomes.Enqueue(h.Result.Study is { } s && !h.Signalled && failedStudies.Contains((s.Tenant, s.StudyKey)) ? "failed" : await RecordAsync(h, ct)));
+        {
+            if ((h.Result.Study is { } s && !h.Signalled && failedStudies.Contains((s.Tenant, s.StudyKey))) || !await SignalManifestAsync(h, ct))
+            {
+                outcomes.Enqueue("failed");
+                return;
+            }
+
+            told.Enqueue(h);
+        });
+
+        foreach (var upload in told.GroupBy(h => IngestionJournal.KeyOf(h.Item).Partition, StringComparer.Ordinal))
+        {
+            foreach (var outcome in await RecordAsync([.. upload], cancellationToken))
+            {
+                outcomes.Enqueue(outcome);
+            }
+        }
+
         return [.. outcomes];
     }
 
@@ -303,20 +322,46 @@ public sealed partial class IncomingPoller(
         return failedStudies;
     }
 
-    /// <summary>Signals a manifest's studies (instances were signalled per study), then journals the object; its outcome, or "failed".</summary>
-    private async Task<string> RecordAsync(HandledObject h, CancellationToken cancellationToken)
+    /// <summary>Signals a manifest's studies (instances were signalled per study); false when that failed (retried later).</summary>
+    private async Task<bool> SignalManifestAsync(HandledObject h, CancellationToken cancellationToken)
+    {
+        if (h.Signalled || h.Result.Study is not null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await StudySignals.SendAsync(h.Result, studies, manifests, tenants, cancellationToken); // a manifest, or nothing to signal
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Failed(h.Key, h.ObjectId, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Journals the told objects of one upload in one transaction; their outcomes, or "failed" for each.</summary>
+    private async Task<List<string>> RecordAsync(IReadOnlyList<HandledObject> upload, CancellationToken cancellationToken)
     {
         try
         {
-            if (!h.Signalled && h.Result.Study is null)
+            var now = time.GetUtcNow();
+            await journal.RecordAllAsync([.. upload.Select(h => EntryOf(h, now))], cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var h in upload)
             {
-                await StudySignals.SendAsync(h.Result, studies, manifests, tenants, cancellationToken); // a manifest, or nothing to signal
+                Failed(h.Key, h.ObjectId, ex);
             }
 
-            var (partition, row) = IngestionJournal.KeyOf(h.Item);
-            await journal.RecordAsync(
-                new JournalEntry(partition, row, h.Result.Outcome, h.Keys?.StudyKey, h.Keys?.SeriesKey, h.Keys?.SopKey, h.Keys?.Version, h.Result.Rejection?.Code, time.GetUtcNow()),
-                cancellationToken);
+            return [.. upload.Select(_ => "failed")];
+        }
+
+        foreach (var h in upload)
+        {
             lock (_handled)
             {
                 _handled.Add(h.Key);
@@ -324,13 +369,15 @@ public sealed partial class IncomingPoller(
 
             _failing.TryRemove(h.Key, out _);
             LogObject(h.ObjectId, h.Result.Outcome, h.Keys?.StudyKey, h.Result.Rejection?.Code);
-            return h.Result.Outcome;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            Failed(h.Key, h.ObjectId, ex);
-            return "failed";
-        }
+
+        return [.. upload.Select(h => h.Result.Outcome)];
+    }
+
+    private static JournalEntry EntryOf(HandledObject h, DateTimeOffset handledAt)
+    {
+        var (partition, row) = IngestionJournal.KeyOf(h.Item);
+        return new JournalEntry(partition, row, h.Result.Outcome, h.Keys?.StudyKey, h.Keys?.SeriesKey, h.Keys?.SopKey, h.Keys?.Version, h.Result.Rejection?.Code, handledAt);
     }
 
     private void Failed(string key, string objectId, Exception ex)

@@ -54,23 +54,38 @@ public sealed class IngestionJournal(TableServiceClient service)
         return handled;
     }
 
-    public async Task RecordAsync(JournalEntry entry, CancellationToken cancellationToken)
+    /// <summary>Most rows per table transaction (the service's limit).</summary>
+    internal const int MaxRowsPerTransaction = 100;
+
+    /// <summary>
+    /// Rows of one upload (one partition) in transactions of up to <see cref="MaxRowsPerTransaction"/>: a pass's objects
+    /// cost one request per upload instead of one each (each a request on the same Azurite the pipeline waits for).
+    /// A transaction is all or nothing; the exception names none of the rows.
+    /// </summary>
+    public async Task RecordAllAsync(IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        await _table.UpsertEntityAsync(
-            new TableEntity(entry.Partition, entry.Row)
-            {
-                ["Outcome"] = entry.Outcome,
-                ["StudyKey"] = entry.StudyKey,
-                ["SeriesKey"] = entry.SeriesKey,
-                ["SopKey"] = entry.SopKey,
-                ["Version"] = entry.Version,
-                ["Code"] = entry.Code,
-                ["HandledAt"] = entry.HandledAt,
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Select(e => e.Partition).Distinct(StringComparer.Ordinal).Skip(1).Any())
+        {
+            throw new ArgumentException("The rows of one transaction must share their partition (one upload).", nameof(entries));
+        }
+
+        foreach (var chunk in entries.Chunk(MaxRowsPerTransaction))
+        {
+            await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, EntityOf(e))), cancellationToken);
+        }
     }
+
+    private static TableEntity EntityOf(JournalEntry entry) => new(entry.Partition, entry.Row)
+    {
+        ["Outcome"] = entry.Outcome,
+        ["StudyKey"] = entry.StudyKey,
+        ["SeriesKey"] = entry.SeriesKey,
+        ["SopKey"] = entry.SopKey,
+        ["Version"] = entry.Version,
+        ["Code"] = entry.Code,
+        ["HandledAt"] = entry.HandledAt,
+    };
 
     /// <summary>The rows of one upload, by RowKey.</summary>
     public async Task<Dictionary<string, JournalEntry>> ForUploadAsync(string tenant, string uploadId, CancellationToken cancellationToken)
