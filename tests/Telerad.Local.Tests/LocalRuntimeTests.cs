@@ -271,17 +271,8 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
             await store.WriteAsync(new ObjectRef(Containers.Incoming, folder + name), content);
         }
 
-        // No studies: the manifest reopens none (a sample study would otherwise get a late run).
-        var manifest = UploadManifestJson.Serialize(new UploadManifest
-        {
-            Tenant = TestSite.Tenant,
-            UploadId = uploadId,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Objects = [],
-            ExpectedInstances = 0,
-            Studies = [],
-        });
-        var poller = ActivatorUtilities.CreateInstance<IncomingPoller>(fixture.Runtime.Services, new ManifestAfterListingStore(store, folder, manifest));
+        var manifest = EmptyManifest(uploadId);
+        var poller = ActivatorUtilities.CreateInstance<IncomingPoller>(fixture.Runtime.Services, new OneFolderStore(store, folder, manifestAfterListing: manifest));
 
         await poller.PassAsync(CancellationToken.None);
 
@@ -289,7 +280,75 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         using var api = new LocalApi(fixture.Runtime.ApiAddress);
         var status = await WaitForUploadAsync(api, uploadId, objects: 3);
         Assert.Equal(1, status.GetProperty("outcomes").GetProperty("manifest").GetInt32());
+
+        // Objects written between the listing and the manifest were not listed: the folder is listed once more.
+        await poller.PassAsync(CancellationToken.None);
+        Assert.Equal(1, poller.FoldersListedLastPass);
     }
+
+    /// <summary>
+    /// An upload whose listing holds its manifest (written last) and whose objects are then all handled is complete: its
+    /// folder is not listed again every pass while its studies are de-identified (each listing of a large upload takes
+    /// Azurite's time from that work), only at its rescans. Not so when the pass expanded an archive there: its entries
+    /// are new objects of the folder, and the next pass lists them.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_upload_complete_with_its_manifest_settles_in_the_same_pass_unless_an_archive_was_expanded(bool archive)
+    {
+        var source = Directory.EnumerateFiles(fixture.Site.Samples, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var store = new BlobObjectStore(fixture.Runtime.Storage.CreateBlobServiceClient());
+        var uploadId = UploadIds.NewUploadId(DateTimeOffset.UtcNow);
+        var folder = UploadManifest.PrefixOf(TestSite.Tenant, uploadId);
+
+        // A copy of a sample instance already de-identified (a duplicate: no study is signalled), plain or in a zip.
+        await using (Stream content = archive ? ZipOf(source) : File.OpenRead(source))
+        {
+            await store.WriteAsync(new ObjectRef(Containers.Incoming, folder + (archive ? "copy.zip" : "copy.dcm")), content);
+        }
+
+        await using (var content = new MemoryStream(EmptyManifest(uploadId)))
+        {
+            await store.WriteAsync(new ObjectRef(Containers.Incoming, folder + UploadManifest.FileName), content);
+        }
+
+        var poller = ActivatorUtilities.CreateInstance<IncomingPoller>(fixture.Runtime.Services, new OneFolderStore(store, folder));
+        await poller.PassAsync(CancellationToken.None);
+        Assert.Equal(2, poller.Handled); // the copy (or the archive) and the manifest
+
+        await poller.PassAsync(CancellationToken.None);
+        Assert.Equal(archive ? 1 : 0, poller.FoldersListedLastPass);
+        Assert.Equal(archive ? 3 : 2, poller.Handled); // the archive's entry, found by that listing
+
+        await poller.PassAsync(CancellationToken.None);
+        Assert.Equal(0, poller.FoldersListedLastPass); // complete now: the listing held the manifest, all of it handled
+    }
+
+    private static MemoryStream ZipOf(string file)
+    {
+        var zip = new MemoryStream();
+        using (var writer = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = writer.CreateEntry("entry.dcm").Open();
+            using var content = File.OpenRead(file);
+            content.CopyTo(entry);
+        }
+
+        zip.Position = 0;
+        return zip;
+    }
+
+    /// <summary>A manifest naming no studies: it reopens none (a sample study would otherwise get a late run).</summary>
+    private static byte[] EmptyManifest(string uploadId) => UploadManifestJson.Serialize(new UploadManifest
+    {
+        Tenant = TestSite.Tenant,
+        UploadId = uploadId,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Objects = [],
+        ExpectedInstances = 0,
+        Studies = [],
+    });
 
     /// <summary>
     /// The journal takes a pass's rows of one upload in transactions (up to 100 rows each: 150 rows are two), and refuses
@@ -314,8 +373,9 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
         await Assert.ThrowsAsync<ArgumentException>(() => journal.RecordAllAsync([rows[1], other], CancellationToken.None));
     }
 
-    /// <summary>The store as one upload folder sees it; the folder's manifest is written right after its first full listing.</summary>
-    private sealed class ManifestAfterListingStore(IObjectStore inner, string folder, byte[] manifest) : IObjectStore
+    /// <summary>The store as one upload folder sees it (a poller of its own then looks at nothing else); with
+    /// <paramref name="manifestAfterListing"/>, the folder's manifest is written right after its first full listing.</summary>
+    private sealed class OneFolderStore(IObjectStore inner, string folder, byte[]? manifestAfterListing = null) : IObjectStore
     {
         private bool _written;
 
@@ -329,7 +389,7 @@ public sealed class LocalRuntimeTests(LocalRuntimeFixture fixture) : IClassFixtu
                 }
             }
 
-            if (prefix == folder && !_written)
+            if (prefix == folder && manifestAfterListing is { } manifest && !_written)
             {
                 _written = true;
                 using var content = new MemoryStream(manifest);

@@ -38,4 +38,19 @@ public class UploadFoldersTests
         Assert.False(folders.ShouldList("t1/old/", T0.AddSeconds(1)));
         Assert.Equal(0, folders.ListedLastPass);
     }
+
+    [Fact]
+    public void A_complete_upload_settles_at_once_and_is_listed_again_only_at_its_rescans()
+    {
+        var folders = new UploadFolders(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1));
+        var f = "t1/u1/";
+        Assert.True(folders.ShouldList(f, T0));
+        folders.Listed(f, T0, changed: true);
+
+        folders.Complete(f, T0.AddSeconds(1));
+
+        Assert.False(folders.ShouldList(f, T0.AddSeconds(2))); // without Complete it would be active for two minutes
+        Assert.False(folders.ShouldList(f, T0.AddSeconds(60)));
+        Assert.True(folders.ShouldList(f, T0.AddSeconds(61))); // the rescan still finds a resumed upload
+    }
 }

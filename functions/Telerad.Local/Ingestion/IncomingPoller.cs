@@ -10,7 +10,9 @@ namespace Telerad.Local;
 /// upload folders, and in full only those that are new or still changing (<see cref="UploadFolders"/>: settled ones
 /// are listed again once in a while); its cursor is the set of object versions (name and ETag) already handled, kept in memory and in the
 /// <see cref="IngestionJournal"/> (read once at start). Objects extracted from archives are new objects in `incoming`
-/// and are picked up the same way. A failing object is retried with a growing delay; logs carry opaque ids only.
+/// and are picked up the same way. An upload whose listing held its manifest (written last) and whose listed objects are
+/// all handled is complete: its folder settles at once. A failing object is retried with a growing delay; logs carry
+/// opaque ids only.
 /// </summary>
 public sealed partial class IncomingPoller(
     IObjectStore store,
@@ -75,8 +77,9 @@ public sealed partial class IncomingPoller(
     {
         var now = time.GetUtcNow();
         var fresh = new List<(ObjectProperties Object, string Key)>();
+        var pass = new Pass();
         _folders.BeginPass();
-        await foreach (var (item, key) in ListAsync(now, cancellationToken))
+        await foreach (var (item, key) in ListAsync(now, pass, cancellationToken))
         {
             if (_handled.Contains(key) || (_failing.TryGetValue(key, out var failing) && failing.NotBefore > now))
             {
@@ -88,11 +91,12 @@ public sealed partial class IncomingPoller(
 
         if (fresh.Count == 0)
         {
+            SettleCompleteUploads(pass);
             LastPass = time.GetUtcNow();
             return;
         }
 
-        var outcomes = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var outcomes = pass.Outcomes;
         var instances = fresh.Where(f => !IsManifest(f.Object)).ToList();
         var manifestObjects = fresh.Where(f => IsManifest(f.Object)).ToList();
 
@@ -100,16 +104,17 @@ public sealed partial class IncomingPoller(
         // pass; manifests last, after every instance of the pass was announced.
         foreach (var chunk in instances.Chunk(ObjectsPerSignal))
         {
-            await HandleChunkAsync(chunk, outcomes, cancellationToken);
+            await HandleChunkAsync(chunk, pass, cancellationToken);
         }
 
         var probed = await ProbeManifestsAsync(instances, manifestObjects, cancellationToken);
         manifestObjects.AddRange(probed);
         if (manifestObjects.Count > 0)
         {
-            await HandleChunkAsync([.. manifestObjects], outcomes, cancellationToken);
+            await HandleChunkAsync([.. manifestObjects], pass, cancellationToken);
         }
 
+        SettleCompleteUploads(pass);
         LastPass = time.GetUtcNow();
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -118,15 +123,38 @@ public sealed partial class IncomingPoller(
         }
     }
 
-    /// <summary>Handles a chunk of objects in parallel, then tells their studies and journals them.</summary>
-    private async Task HandleChunkAsync(IReadOnlyList<(ObjectProperties Object, string Key)> chunk, ConcurrentDictionary<string, int> outcomes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles the upload folders this pass found complete: the listing held the folder's manifest, which the uploader
+    /// writes after every other object (docs/storage.md), so nothing written before it was missed; every object listed is
+    /// handled (none failing); and no archive was expanded in the folder in this pass (its entries are new objects there).
+    /// A manifest found by the probe does not count: objects written between the listing and the manifest were not listed.
+    /// </summary>
+    private void SettleCompleteUploads(Pass pass)
     {
+        var now = time.GetUtcNow();
+        foreach (var (folder, listed) in pass.Listed)
+        {
+            if (listed.HasManifest && !pass.Expanded.ContainsKey(folder) && listed.Keys.TrueForAll(_handled.Contains))
+            {
+                _folders.Complete(folder, now);
+            }
+        }
+    }
+
+    /// <summary>Handles a chunk of objects in parallel, then tells their studies and journals them.</summary>
+    private async Task HandleChunkAsync(IReadOnlyList<(ObjectProperties Object, string Key)> chunk, Pass pass, CancellationToken cancellationToken)
+    {
+        var outcomes = pass.Outcomes;
         var handled = new ConcurrentBag<HandledObject>();
         await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = options.IngestConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
         {
             if (await HandleAsync(item.Object, item.Key, ct) is { } done)
             {
                 handled.Add(done);
+                if (done.Result.Outcome == LedgerEntry.Expanded && UploadFolderOf(item.Object) is { } folder) // redelivered too
+                {
+                    pass.Expanded.TryAdd(folder, true);
+                }
             }
             else
             {
@@ -189,7 +217,7 @@ public sealed partial class IncomingPoller(
     /// What this pass looks at: objects outside upload folders ({tenant}/{upload-id}/; they are handled, and refused, as
     /// any other), and everything in the upload folders <see cref="UploadFolders"/> says to list.
     /// </summary>
-    private async IAsyncEnumerable<(ObjectProperties Object, string Key)> ListAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<(ObjectProperties Object, string Key)> ListAsync(DateTimeOffset now, Pass pass, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var top in store.ListLevelAsync(Containers.Incoming, string.Empty, cancellationToken))
         {
@@ -208,14 +236,18 @@ public sealed partial class IncomingPoller(
                 else if (_folders.ShouldList(entry.Folder!, now))
                 {
                     var changed = false;
+                    var listed = new ListedFolder();
                     await foreach (var item in store.ListAsync(Containers.Incoming, entry.Folder!, cancellationToken))
                     {
                         // Anything not handled yet (new, or failing and waiting for its retry) keeps the folder active.
                         var key = HandledKey(item);
                         changed |= !_handled.Contains(key);
+                        listed.Keys.Add(key);
+                        listed.HasManifest |= IsManifest(item); // {tenant}/{upload-id}/manifest.json: this folder's
                         yield return (item, key);
                     }
 
+                    pass.Listed[entry.Folder!] = listed;
                     _folders.Listed(entry.Folder!, now, changed);
                 }
             }
@@ -227,6 +259,24 @@ public sealed partial class IncomingPoller(
     {
         var (partition, row) = IngestionJournal.KeyOf(item);
         return partition + "/" + row;
+    }
+
+    /// <summary>One pass's bookkeeping: outcome counts, the upload folders it listed, those where it expanded an archive.</summary>
+    private sealed class Pass
+    {
+        public ConcurrentDictionary<string, int> Outcomes { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, ListedFolder> Listed { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<string, bool> Expanded { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>What a pass's listing held of one upload folder: every object version's key, and whether its manifest.</summary>
+    private sealed class ListedFolder
+    {
+        public List<string> Keys { get; } = [];
+
+        public bool HasManifest { get; set; }
     }
 
     /// <summary>An object handled in this pass, its study not yet told, its journal row not yet written.</summary>
