@@ -10,8 +10,9 @@ namespace Telerad.Azure;
 /// <summary>
 /// The immutable copy of Telerad's audit trail: one JSON line per record (the same line
 /// <see cref="JsonLinesAuditLog"/> writes) appended to <c>audit/{tenant}/{yyyy}/{MM}/{dd}.jsonl</c>, the UTC day
-/// of the record's time. One record is one append block, so a record is wholly stored or not at all, and it is
-/// stored when <see cref="WriteAsync"/> returns; writers on many instances may append to the same day at once.
+/// of the record's time. Records written at the same time share an append block (<see cref="AppendGroupCommit"/>); a
+/// block holds whole lines, so a record is wholly stored or not at all, and it is stored when <see cref="WriteAsync"/>
+/// returns; writers on many instances may append to the same day at once.
 /// An append blob takes at most 50,000 blocks: when a day's blob is full the log continues in
 /// <c>{dd}.1.jsonl</c>, <c>{dd}.2.jsonl</c>, ... (<see cref="ReadDayAsync"/> reads them all, in order).
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class AppendBlobAuditLog : IAuditLog
     /// <summary>The part each (tenant, day) is currently appended to; 0 is <c>{dd}.jsonl</c>. Only grows.</summary>
     private readonly ConcurrentDictionary<string, int> _parts = new(StringComparer.Ordinal);
 
+    private readonly AppendGroupCommit _groupCommit;
+
     /// <param name="store">A <see cref="BlobObjectStore"/> in Azure and locally; any store with append objects works.</param>
     public AppendBlobAuditLog(IObjectStore store, string container = Containers.Audit)
     {
@@ -33,19 +36,25 @@ public sealed class AppendBlobAuditLog : IAuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(container);
         _store = store;
         _container = container;
+        _groupCommit = new AppendGroupCommit(AppendToDayAsync);
     }
 
-    public async Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    public Task WriteAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var line = Line(record);
-        var day = DayPrefix(record.TenantId, record.Time);
+        return _groupCommit.AppendAsync(DayPrefix(record.TenantId, record.Time), Line(record), cancellationToken);
+    }
+
+    /// <summary>Appends one block (one or more whole lines) to the day's current part, moving on when it is full.</summary>
+    private async Task AppendToDayAsync(string day, ReadOnlyMemory<byte> block)
+    {
         var part = _parts.GetOrAdd(day, 0);
         while (true)
         {
             try
             {
-                await _store.AppendAsync(new ObjectRef(_container, PartName(day, part)), line, cancellationToken);
+                // Not the writer's cancellation: the block may hold other writers' lines.
+                await _store.AppendAsync(new ObjectRef(_container, PartName(day, part)), block, CancellationToken.None);
                 return;
             }
             catch (ObjectStoreException e) when (e.ErrorCode == BlobFullErrorCode)

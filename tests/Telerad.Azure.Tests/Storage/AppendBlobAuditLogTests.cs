@@ -85,6 +85,21 @@ public sealed class AppendBlobAuditLogTests(AzuriteFixture azurite)
         Assert.Equal(records, await first.ReadDayAsync(_tenant, new DateOnly(2025, 4, 7)), AuditRecordComparer.Instance);
     }
 
+    [Fact]
+    public async Task Records_written_at_the_same_time_share_append_blocks_and_every_one_is_stored()
+    {
+        var store = new AppendLimitedStore(new BlobObjectStore(new BlobServiceClient(azurite.ConnectionString)), maxAppends: int.MaxValue);
+        var log = new AppendBlobAuditLog(store, _container);
+        var time = new DateTimeOffset(2025, 5, 2, 9, 0, 0, TimeSpan.Zero);
+        var records = Enumerable.Range(0, 40).Select(i => Record(time.AddSeconds(i), $"user:{i}")).ToList();
+
+        // All handed in before the first append returns: it goes alone, the other 39 wait for it and go in one block.
+        await Task.WhenAll(records.Select(r => log.WriteAsync(r)));
+
+        Assert.Equal(2, store.Appends);
+        Assert.Equal(records, await log.ReadDayAsync(_tenant, new DateOnly(2025, 5, 2)), AuditRecordComparer.Instance);
+    }
+
     private AuditRecord Record(DateTimeOffset time, string actor) =>
         new(time, _tenant, actor, AuditActions.ReidentificationRead, "2.25.1", "report-delivery", AuditOutcome.Granted);
 
@@ -100,10 +115,12 @@ public sealed class AppendBlobAuditLogTests(AzuriteFixture azurite)
         public int GetHashCode(AuditRecord obj) => obj.Time.GetHashCode();
     }
 
-    /// <summary>A store whose append objects fill up after a few appends, the way Azure's do after 50,000.</summary>
+    /// <summary>A store whose append objects fill up after a few appends, the way Azure's do after 50,000; it counts them.</summary>
     private sealed class AppendLimitedStore(IObjectStore inner, int maxAppends) : IObjectStore
     {
         private readonly ConcurrentDictionary<ObjectRef, int> _appends = new();
+
+        public int Appends => _appends.Values.Sum();
 
         public async Task AppendAsync(ObjectRef reference, ReadOnlyMemory<byte> block, CancellationToken cancellationToken = default)
         {
