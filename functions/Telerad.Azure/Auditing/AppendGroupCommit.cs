@@ -30,13 +30,8 @@ internal sealed class AppendGroupCommit(Func<string, ReadOnlyMemory<byte>, Task>
     /// </summary>
     public async Task AppendAsync(string target, ReadOnlyMemory<byte> line, CancellationToken cancellationToken)
     {
-        var lane = _lanes.GetOrAdd(target, static _ => new Lane());
-        if (_lanes.Count > MaxIdleLanes)
-        {
-            LetIdleLanesGo(target);
-        }
-
         var mine = new Waiting(line);
+        var lane = LaneOf(target);
         lane.Queue.Enqueue(mine);
         try
         {
@@ -63,6 +58,23 @@ internal sealed class AppendGroupCommit(Func<string, ReadOnlyMemory<byte>, Task>
         }
 
         await mine.Stored.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The target's lane; only when one is added are idle ones counted (the count takes every lock of the map).</summary>
+    private Lane LaneOf(string target)
+    {
+        if (_lanes.TryGetValue(target, out var lane))
+        {
+            return lane;
+        }
+
+        lane = _lanes.GetOrAdd(target, static _ => new Lane());
+        if (_lanes.Count > MaxIdleLanes)
+        {
+            LetIdleLanesGo(target);
+        }
+
+        return lane;
     }
 
     /// <summary>Only an optimisation lets go of a lane: a writer still holding one appends through it, and one arriving
