@@ -28,11 +28,22 @@ public sealed record IngestionOptions
     /// <summary>Days the storage lifecycle rule keeps `incoming` objects (the infrastructure applies it).</summary>
     public int IncomingRetentionDays { get; init; } = 7;
 
+    /// <summary>
+    /// Instances of one de-identify batch (activity) worked on at the same time. Each waits mostly on storage round
+    /// trips; a few at once overlap them. Memory grows with it: one instance's header and working buffers each.
+    /// </summary>
+    public int DeidentifyParallelism { get; init; } = 4;
+
     public void Validate()
     {
         if (IncomingRetentionDays < 1)
         {
             throw new ArgumentException("Ingestion:IncomingRetentionDays must be at least 1.");
+        }
+
+        if (DeidentifyParallelism is < 1 or > 64)
+        {
+            throw new ArgumentException("Ingestion:DeidentifyParallelism must be between 1 and 64.");
         }
 
         if (MaxObjectBytes <= 0 || MaxArchiveEntries <= 0 || MaxArchiveUncompressedBytes <= 0 || MaxCompressionRatio < 2 || MaxPathLength < 16)

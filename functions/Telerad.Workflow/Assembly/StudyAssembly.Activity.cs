@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,27 +56,44 @@ public sealed class StudyAssemblyActivities(
     }
 
     /// <summary>
-    /// DeidentifyInstancesV1: <see cref="DeidentifyAsync"/> for each instance of the batch, one after another. A failure
-    /// fails the batch after the instances before it are recorded; its retry finds those done and goes on from there.
+    /// DeidentifyInstancesV1: <see cref="DeidentifyAsync"/> for each instance of the batch, up to
+    /// <see cref="IngestionOptions.DeidentifyParallelism"/> at a time. Each instance waits mostly on the store (read the
+    /// original, write the result, record it), so running a few at once keeps the machine busy where one after another
+    /// leaves it idle between round trips. A failure fails the batch once the other instances are finished and recorded;
+    /// its retry finds those done and redoes only the rest.
     /// </summary>
     public async Task<DeidentifyBatchResult> DeidentifyBatchAsync(DeidentifyBatchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        int deidentified = 0, quarantined = 0;
-        foreach (var instance in request.Instances)
+        var results = new DeidentifiedInstance?[request.Instances.Count];
+        var failures = new Exception?[results.Length];
+        var next = -1;
+        async Task WorkAsync()
         {
-            var result = await DeidentifyAsync(new DeidentifyRequest(request.Tenant, request.StudyKey, instance.SopKey, instance.Version, request.Late), cancellationToken);
-            if (result.Outcome == DeidentifiedInstance.Deidentified)
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < results.Length)
             {
-                deidentified++;
-            }
-            else
-            {
-                quarantined++;
+                var instance = request.Instances[index];
+                try
+                {
+                    results[index] = await DeidentifyAsync(new DeidentifyRequest(request.Tenant, request.StudyKey, instance.SopKey, instance.Version, request.Late), cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    failures[index] = e; // the others go on: what they record, the retry need not redo
+                }
             }
         }
 
-        return new DeidentifyBatchResult(deidentified, quarantined);
+        var workers = Math.Clamp((ingestion ?? new IngestionOptions()).DeidentifyParallelism, 1, Math.Max(1, results.Length));
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        var deidentified = results.Count(r => r!.Outcome == DeidentifiedInstance.Deidentified);
+        return new DeidentifyBatchResult(deidentified, results.Length - deidentified);
     }
 
     /// <summary>
