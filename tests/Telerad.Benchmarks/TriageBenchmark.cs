@@ -9,7 +9,9 @@ namespace Telerad.Benchmarks;
 /// <summary>
 /// `triage MODELS [SLICES] [RUNS]`: triage of one synthetic head CT (Telerad.Samples' lesion study at 512x512 and
 /// SLICES slices, default 300) against the same model's bare ONNX Runtime Run on ready tensors, in the same process,
-/// alternating (machines are noisy: the ratio is the figure). Prints per-study and per-slice latencies and the ratio.
+/// alternating (machines are noisy: the ratio is the figure). Prints per-study and per-slice latencies and two ratios:
+/// the issue's measure (decode + preprocessing + inference, from the engine's own stage timers) and the whole triage
+/// call (which adds the header pass that groups and orders the slices, the model check and the aggregation).
 /// </summary>
 internal static class TriageBenchmark
 {
@@ -68,17 +70,15 @@ internal static class TriageBenchmark
         }
 
         var stages = Stages(files, model.Manifest.Preprocessing);
-        var (b, f, p) = (Median(bare), Median(full), Median(preprocess));
+        var staged = preprocess.Zip(inference, (x, y) => x + y).ToList();
+        var (b, f, p, s) = (Median(bare), Median(full), Median(preprocess), Median(staged));
         var flagged = string.Join(", ", first.FlaggedFindings.Select(x => x.Id));
         Console.WriteLine(FormattableString.Invariant($"study: {files.Count} slices 512x512, model {model.Manifest.Id} {model.Manifest.Version}, {runs} runs (medians), {Environment.ProcessorCount} cores"));
         Console.WriteLine(FormattableString.Invariant($"bare inference on ready tensors: {b:0} ms per study, {b / files.Count:0.00} ms per slice"));
         Console.WriteLine(FormattableString.Invariant($"triage (read + decode + preprocess + inference + aggregate): {f:0} ms per study, {f / files.Count:0.00} ms per slice (of which read/decode/preprocess {p:0} ms, inference {Median(inference):0} ms, the rest headers, model check, aggregation)"));
-        Console.WriteLine(FormattableString.Invariant($"ratio triage / bare inference: {f / b:0.00}  (target <= 1.3); study under 3 s: {(f <= 3000 ? "yes" : "no")}; flagged: {(flagged.Length == 0 ? "none" : flagged)}"));
-
-        // Each run's own ratio (its triage against the bare run just before it): the spread says how much of the figure
-        // is the machine's noise.
-        var ratios = full.Zip(bare, (x, y) => x / y).Order().ToList();
-        Console.WriteLine(FormattableString.Invariant($"per-run ratios: min {ratios[0]:0.00}, quartiles {ratios[ratios.Count / 4]:0.00} / {Median(ratios):0.00} / {ratios[3 * ratios.Count / 4]:0.00}, max {ratios[^1]:0.00}; runs at or under 1.3: {ratios.Count(r => r <= 1.3)} of {ratios.Count}"));
+        Console.WriteLine(FormattableString.Invariant($"ratio decode + preprocess + inference / bare inference (the issue's measure): {s / b:0.00}  (target <= 1.3); {Spread(staged, bare)}"));
+        Console.WriteLine(FormattableString.Invariant($"ratio whole triage call / bare inference: {f / b:0.00}; {Spread(full, bare)}"));
+        Console.WriteLine(FormattableString.Invariant($"study under 3 s: {(f <= 3000 ? "yes" : "no")}; flagged: {(flagged.Length == 0 ? "none" : flagged)}"));
         Console.WriteLine(FormattableString.Invariant($"stages, one thread, whole study: {stages}"));
         return 0;
     }
@@ -129,6 +129,14 @@ internal static class TriageBenchmark
         }
 
         return settings.Channels == 1 ? planes : throw new NotSupportedException("The benchmark stacks no channels.");
+    }
+
+    /// <summary>Each run's own ratio (against the bare run just before it): the spread says how much of a figure is the
+    /// machine's noise.</summary>
+    private static string Spread(List<double> measured, List<double> bare)
+    {
+        var ratios = measured.Zip(bare, (x, y) => x / y).Order().ToList();
+        return FormattableString.Invariant($"per run: min {ratios[0]:0.00}, quartiles {ratios[ratios.Count / 4]:0.00} / {Median(ratios):0.00} / {ratios[3 * ratios.Count / 4]:0.00}, max {ratios[^1]:0.00}, at or under 1.3: {ratios.Count(r => r <= 1.3)} of {ratios.Count}");
     }
 
     private static double Median(List<double> values)

@@ -163,13 +163,14 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
         var findingsPerSlice = manifest.Output.Shape[1];
         var probabilities = new float[frames.Count * findingsPerSlice];
         var channels = manifest.Preprocessing.Channels;
-        long preprocessMs = 0, inferenceMs = 0;
+        // Summed in Stopwatch ticks and rounded once: whole milliseconds per batch would drop up to 1 ms a batch.
+        long preprocessTicks = 0, inferenceTicks = 0;
         void Infer(float[] input, int start, int count)
         {
-            var timer = Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
             var perSlice = channels * preprocessor.PlaneLength; // the pooled array may be longer than the study
             model.Run(input.AsMemory(start * perSlice, count * perSlice), count).CopyTo(probabilities, start * findingsPerSlice);
-            Interlocked.Add(ref inferenceMs, timer.ElapsedMilliseconds);
+            Interlocked.Add(ref inferenceTicks, Stopwatch.GetTimestamp() - started);
         }
 
         // Slices read from remote storage (blobs), one per instance, no neighbours stacked: batch k runs through the
@@ -186,9 +187,9 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
             for (var start = 0; start < frames.Count; start += chunk)
             {
                 var count = Math.Min(chunk, frames.Count - start);
-                var timer = Stopwatch.StartNew();
+                var started = Stopwatch.GetTimestamp();
                 await PreprocessAsync(preprocessor, frames, start, count, planes, buffers, cancellationToken);
-                preprocessMs += timer.ElapsedMilliseconds;
+                preprocessTicks += Stopwatch.GetTimestamp() - started;
                 if (pipelined)
                 {
                     await running;
@@ -231,6 +232,7 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
                 MaxSliceInstanceNumber = frames[maxIndex].Slice.InstanceNumber,
             };
         }).ToList();
+        var (preprocessMs, inferenceMs) = (WholeMilliseconds(preprocessTicks), WholeMilliseconds(inferenceTicks));
         TriageLog.SeriesAnalysed(_logger, manifest.Id, manifest.Version, frames.Count, preprocessMs, inferenceMs);
         return new ModelAnalysis
         {
@@ -277,6 +279,8 @@ public sealed class TriageEngine(ModelLoader models, TriageOptions options, ILog
                 }
             });
     }
+
+    private static long WholeMilliseconds(long ticks) => (long)Math.Round(Stopwatch.GetElapsedTime(0, ticks).TotalMilliseconds);
 
     /// <summary>At most <paramref name="max"/> slices, evenly spaced, first and last included; 0 keeps all.</summary>
     internal static List<T> Sample<T>(List<T> items, int max)
