@@ -214,10 +214,30 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PendingPartition} and Timestamp lt {registeredBefore}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return new StalledInstance(
+            var marker = new StalledInstance(
                 e.GetString("Tenant"), e.GetString("StudyKey"), e.GetString("SopKey"), e.GetInt32("Version") ?? 0, e.GetDateTimeOffset("RegisteredAt") ?? e.Timestamp ?? DateTimeOffset.MinValue,
                 e.GetInt32("Sweeps") ?? 0, e.GetDateTimeOffset("LastSweptAt"));
+            if (await AwaitsResultAsync(table, marker, cancellationToken))
+            {
+                yield return marker;
+            }
+            else
+            {
+                // Left behind: the result was saved and the marker's delete then failed (a transient error, a crash: the
+                // retried activity finds the instance done and never comes back to it), or a newer version replaced it.
+                // Reporting it would have the sweep signal a finished study again and again and, at last, alert
+                // operations for nothing.
+                await DeletePendingAsync(table, marker.Tenant, marker.StudyKey, marker.SopKey, marker.Version, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>Whether the marker's instance version is still the registered one and has no result: one point read,
+    /// only for markers old enough to be listed (none, while everything flows).</summary>
+    private static async Task<bool> AwaitsResultAsync(TableClient table, StalledInstance marker, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(InstancePartition(marker.Tenant, marker.StudyKey), marker.SopKey, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetInt32("Version") == marker.Version && row.Value.GetInt32("ResultVersion") != marker.Version;
     }
 
     public async Task MarkSweptAsync(StalledInstance instance, DateTimeOffset at, CancellationToken cancellationToken = default)

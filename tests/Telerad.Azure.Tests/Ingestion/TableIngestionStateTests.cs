@@ -151,4 +151,52 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         await state.SaveInstanceAsync(b);
         return (study, b, new DeidentifiedInstance("t1", study, "2.25.20", "2.25.10", DeidentifiedInstance.Deidentified, null, "CT", "HEAD", "STAT", 1234, "t1/x/y/z.dcm", "nw-ed"));
     }
+
+    /// <summary>
+    /// A marker whose delete failed after its result was saved (the retried activity finds the instance done and never
+    /// returns to it), or one a newer version made obsolete, is not reported as stalled: the listing removes it, so the
+    /// sweep does not signal a finished study forever and end by alerting operations for nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_marker_left_behind_by_a_failed_delete_is_removed_by_the_listing_not_reported()
+    {
+        var client = azurite.CreateTableServiceClient();
+        var state = new TableIngestionState(client);
+        var study = "2.25." + Guid.NewGuid().ToString("N")[..12];
+        var done = new InstanceRecord("t1", study, "2.25.50", "aa", 1, "obj-a", "t1/u/a.dcm");
+        var replaced = new InstanceRecord("t1", study, "2.25.51", "bb", 1, "obj-b", "t1/u/b.dcm");
+        var waiting = new InstanceRecord("t1", study, "2.25.52", "cc", 1, "obj-c", "t1/u/c.dcm");
+        foreach (var record in new[] { done, replaced, waiting })
+        {
+            await state.SaveInstanceAsync(record);
+        }
+
+        var result = new DeidentifiedInstance("t1", study, "2.25.60", "2.25.50", DeidentifiedInstance.Deidentified, null, "CT", null, null, 10, "t1/x.dcm");
+        Assert.True(await state.SaveResultAsync("t1", study, "2.25.50", 1, result, late: false));
+        await state.SaveInstanceAsync(replaced with { ContentSha256 = "dd", Version = 2 });
+
+        // Put back the markers the result and the new version removed, as if those deletes had failed.
+        var table = client.GetTableClient(TableIngestionState.InstancesTable);
+        foreach (var (sop, version) in new[] { ("2.25.50", 1), ("2.25.51", 1) })
+        {
+            await table.UpsertEntityAsync(new TableEntity(TableIngestionState.PendingPartition, $"t1_{study}_{sop}_v{version}")
+            {
+                ["Tenant"] = "t1", ["StudyKey"] = study, ["SopKey"] = sop, ["Version"] = version, ["RegisteredAt"] = DateTimeOffset.UtcNow,
+            });
+        }
+
+        var listed = new List<string>();
+        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
+        {
+            if (s.StudyKey == study)
+            {
+                listed.Add($"{s.SopKey} v{s.Version}");
+            }
+        }
+
+        Assert.Equal(["2.25.51 v2", "2.25.52 v1"], listed.Order(StringComparer.Ordinal));
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.50_v1")).HasValue);
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.51_v1")).HasValue);
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.52_v1")).HasValue);
+    }
 }
