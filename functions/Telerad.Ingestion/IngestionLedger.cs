@@ -68,6 +68,23 @@ public interface IInstanceRegistry
     Task<bool> SaveResultAsync(InstanceRecord read, DeidentifiedInstance result, bool late, CancellationToken cancellationToken = default) =>
         SaveResultAsync(read.Tenant, read.StudyKey, read.SopKey, read.Version, result, late, cancellationToken);
 
+    /// <summary>
+    /// <see cref="SaveResultAsync(InstanceRecord, DeidentifiedInstance, bool, CancellationToken)"/> for several records
+    /// just read, of one study; returns, in order, whether each was saved. A store that can saves them together (one
+    /// request for the results, one for their markers) and falls back to one at a time when any of them changed.
+    /// </summary>
+    async Task<bool[]> SaveResultsAsync(IReadOnlyList<(InstanceRecord Read, DeidentifiedInstance Result)> results, bool late, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var saved = new bool[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            saved[i] = await SaveResultAsync(results[i].Read, results[i].Result, late, cancellationToken);
+        }
+
+        return saved;
+    }
+
     /// <summary>Every instance of a study: what its summary is built from.</summary>
     Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default);
 

@@ -99,25 +99,11 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
                 etag = row.Value.ETag;
             }
 
-            var update = new TableEntity(partition, sopKey)
-            {
-                ["ResultVersion"] = version,
-                ["Late"] = late,
-                ["ResultOutcome"] = result.Outcome,
-                ["QuarantineCode"] = result.QuarantineCode,
-                ["SeriesKey"] = result.SeriesKey,
-                ["Modality"] = result.Modality,
-                ["BodyPartExamined"] = result.BodyPartExamined,
-                ["RequestedPriority"] = result.RequestedPriority,
-                ["Bytes"] = result.Bytes,
-                ["OutputName"] = result.OutputName,
-                ["ReferrerId"] = result.ReferrerId,
-            };
             try
             {
                 // Conditional on the row as read (here, or by the caller): a new version saved in between is never
                 // given this result.
-                await table.UpdateEntityAsync(update, etag.Value, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(ResultEntity(partition, sopKey, version, result, late), etag.Value, TableUpdateMode.Merge, cancellationToken);
                 await DeletePendingAsync(table, tenant, studyKey, sopKey, version, cancellationToken);
                 return true;
             }
@@ -127,6 +113,87 @@ public sealed class TableIngestionState(TableServiceClient service) : IIngestion
             }
         }
     }
+
+    /// <summary>
+    /// The results of one study's records just read, together: one entity group transaction merges them all, each
+    /// conditional on its row's ETag, and another removes their markers. If any row changed since it was read, the
+    /// transaction writes nothing and each is decided on its own, as <see cref="SaveResultAsync(InstanceRecord,
+    /// DeidentifiedInstance, bool, CancellationToken)"/> does.
+    /// </summary>
+    public async Task<bool[]> SaveResultsAsync(IReadOnlyList<(InstanceRecord Read, DeidentifiedInstance Result)> results, bool late, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var table = await _instances.GetAsync(cancellationToken);
+        var saved = new bool[results.Count];
+        if (CanGoTogether(results))
+        {
+            var (tenant, studyKey) = (results[0].Read.Tenant, results[0].Read.StudyKey);
+            var partition = InstancePartition(tenant, studyKey);
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    results.Select(r => new TableTransactionAction(
+                        TableTransactionActionType.UpdateMerge, ResultEntity(partition, r.Read.SopKey, r.Read.Version, r.Result, late), new ETag(r.Read.RowVersion!))),
+                    cancellationToken);
+                await DeletePendingTogetherAsync(table, results.Select(r => r.Read).ToList(), cancellationToken);
+                Array.Fill(saved, true);
+                return saved;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+            {
+                // A row changed (a new version) or went since it was read; the transaction wrote nothing.
+            }
+        }
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            saved[i] = await SaveResultAsync(results[i].Read, results[i].Result, late, cancellationToken);
+        }
+
+        return saved;
+    }
+
+    /// <summary>One transaction holds one partition's rows, each once, at most 100; each needs the ETag of its read.</summary>
+    private static bool CanGoTogether(IReadOnlyList<(InstanceRecord Read, DeidentifiedInstance Result)> results) =>
+        results.Count is > 1 and <= MaxTransactionActions
+        && results.All(r => r.Read.RowVersion is not null && r.Read.Tenant == results[0].Read.Tenant && r.Read.StudyKey == results[0].Read.StudyKey)
+        && results.Select(r => r.Read.SopKey).Distinct(StringComparer.Ordinal).Count() == results.Count;
+
+    private const int MaxTransactionActions = 100;
+
+    /// <summary>Removes several versions' markers in one transaction; if one is gone already (the transaction then
+    /// removes nothing), one at a time.</summary>
+    private static async Task DeletePendingTogetherAsync(TableClient table, IReadOnlyList<InstanceRecord> records, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(
+                records.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(PendingPartition, PendingRowKey(r.Tenant, r.StudyKey, r.SopKey, r.Version)), ETag.All)),
+                cancellationToken);
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            foreach (var r in records)
+            {
+                await DeletePendingAsync(table, r.Tenant, r.StudyKey, r.SopKey, r.Version, cancellationToken);
+            }
+        }
+    }
+
+    private static TableEntity ResultEntity(string partition, string sopKey, int version, DeidentifiedInstance result, bool late) => new(partition, sopKey)
+    {
+        ["ResultVersion"] = version,
+        ["Late"] = late,
+        ["ResultOutcome"] = result.Outcome,
+        ["QuarantineCode"] = result.QuarantineCode,
+        ["SeriesKey"] = result.SeriesKey,
+        ["Modality"] = result.Modality,
+        ["BodyPartExamined"] = result.BodyPartExamined,
+        ["RequestedPriority"] = result.RequestedPriority,
+        ["Bytes"] = result.Bytes,
+        ["OutputName"] = result.OutputName,
+        ["ReferrerId"] = result.ReferrerId,
+    };
 
     public async Task<IReadOnlyList<InstanceRecord>> ListInstancesAsync(string tenant, string studyKey, CancellationToken cancellationToken = default)
     {

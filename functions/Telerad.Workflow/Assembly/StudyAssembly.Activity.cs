@@ -28,44 +28,28 @@ public sealed class StudyAssemblyActivities(
     public async Task<DeidentifiedInstance> DeidentifyAsync(DeidentifyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var record = await registry.FindInstanceAsync(request.Tenant, request.StudyKey, request.SopKey, cancellationToken)
-            ?? throw new InvalidOperationException($"Instance {request.SopKey} of study {request.StudyKey} is not registered.");
-        if (record.IsDone)
+        var (record, result, done) = await DeidentifyUnrecordedAsync(request, cancellationToken);
+        if (!done && await registry.SaveResultAsync(record, result, request.Late, cancellationToken))
         {
-            WorkflowLog.AlreadyDeidentified(_logger, request.SopKey, request.StudyKey, request.Tenant, record.Version);
-            return record.Result!;
-        }
-
-        // The registry's version, not the request's: a newer version may have replaced the one this event announced;
-        // de-identifying the newest is what the study needs, and its own event will then find it done.
-        var result = await deidentifier.DeidentifyAsync(request.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
-        if (result.Outcome != DeidentifiedInstance.Deidentified)
-        {
-            // Quarantined by de-identification: keep the pseudonymous keys of the accepted instance.
-            result = result with { StudyKey = request.StudyKey, SopKey = request.SopKey };
-        }
-
-        var saved = await registry.SaveResultAsync(record, result, request.Late, cancellationToken);
-        if (saved && ingestion?.DeleteIncomingAfterProcessing == true)
-        {
-            // Only after the result is recorded: a retry then finds the version done and never needs the original.
-            await store.DeleteAsync(new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+            await DeleteOriginalAsync(record, cancellationToken);
         }
 
         return result;
     }
 
     /// <summary>
-    /// DeidentifyInstancesV1: <see cref="DeidentifyAsync"/> for each instance of the batch, up to
-    /// <see cref="IngestionOptions.DeidentifyParallelism"/> at a time. Each instance waits mostly on the store (read the
-    /// original, write the result, record it), so running a few at once keeps the machine busy where one after another
-    /// leaves it idle between round trips. A failure fails the batch once the other instances are finished and recorded;
-    /// its retry finds those done and redoes only the rest.
+    /// DeidentifyInstancesV1: de-identifies each instance of the batch as <see cref="DeidentifyAsync"/> does, up to
+    /// <see cref="IngestionOptions.DeidentifyParallelism"/> at a time, then records their results together (one request
+    /// for the results and one for their markers, where the registry can). Each instance waits mostly on the store
+    /// (read the original, write the result), so running a few at once keeps the machine busy where one after another
+    /// leaves it idle between round trips. A failure fails the batch once the other instances are finished and
+    /// recorded; its retry finds those done and redoes only the rest.
     /// </summary>
     public async Task<DeidentifyBatchResult> DeidentifyBatchAsync(DeidentifyBatchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var results = new DeidentifiedInstance?[request.Instances.Count];
+        var unrecorded = new (InstanceRecord Record, DeidentifiedInstance Result)?[results.Length];
         var failures = new Exception?[results.Length];
         var next = -1;
         async Task WorkAsync()
@@ -76,7 +60,9 @@ public sealed class StudyAssemblyActivities(
                 var instance = request.Instances[index];
                 try
                 {
-                    results[index] = await DeidentifyAsync(new DeidentifyRequest(request.Tenant, request.StudyKey, instance.SopKey, instance.Version, request.Late), cancellationToken);
+                    var (record, result, done) = await DeidentifyUnrecordedAsync(new DeidentifyRequest(request.Tenant, request.StudyKey, instance.SopKey, instance.Version, request.Late), cancellationToken);
+                    results[index] = result;
+                    unrecorded[index] = done ? null : (record, result);
                 }
                 catch (Exception e)
                 {
@@ -87,6 +73,19 @@ public sealed class StudyAssemblyActivities(
 
         var workers = Math.Clamp((ingestion ?? new IngestionOptions()).DeidentifyParallelism, 1, Math.Max(1, results.Length));
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)));
+        var toRecord = unrecorded.Where(u => u.HasValue).Select(u => u!.Value).ToList();
+        if (toRecord.Count > 0)
+        {
+            var saved = await registry.SaveResultsAsync(toRecord, request.Late, cancellationToken);
+            for (var i = 0; i < toRecord.Count; i++)
+            {
+                if (saved[i])
+                {
+                    await DeleteOriginalAsync(toRecord[i].Record, cancellationToken);
+                }
+            }
+        }
+
         if (failures.FirstOrDefault(f => f is not null) is { } failure)
         {
             ExceptionDispatchInfo.Throw(failure);
@@ -94,6 +93,40 @@ public sealed class StudyAssemblyActivities(
 
         var deidentified = results.Count(r => r!.Outcome == DeidentifiedInstance.Deidentified);
         return new DeidentifyBatchResult(deidentified, results.Length - deidentified);
+    }
+
+    /// <summary>
+    /// The instance's current version de-identified into deid/, not yet recorded; or, when a result is recorded already,
+    /// that one (<c>Done</c>). The registry's version, not the request's: a newer version may have replaced the one this
+    /// event announced; de-identifying the newest is what the study needs, and its own event will then find it done.
+    /// </summary>
+    private async Task<(InstanceRecord Record, DeidentifiedInstance Result, bool Done)> DeidentifyUnrecordedAsync(DeidentifyRequest request, CancellationToken cancellationToken)
+    {
+        var record = await registry.FindInstanceAsync(request.Tenant, request.StudyKey, request.SopKey, cancellationToken)
+            ?? throw new InvalidOperationException($"Instance {request.SopKey} of study {request.StudyKey} is not registered.");
+        if (record.IsDone)
+        {
+            WorkflowLog.AlreadyDeidentified(_logger, request.SopKey, request.StudyKey, request.Tenant, record.Version);
+            return (record, record.Result!, true);
+        }
+
+        var result = await deidentifier.DeidentifyAsync(request.Tenant, new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        if (result.Outcome != DeidentifiedInstance.Deidentified)
+        {
+            // Quarantined by de-identification: keep the pseudonymous keys of the accepted instance.
+            result = result with { StudyKey = request.StudyKey, SopKey = request.SopKey };
+        }
+
+        return (record, result, false);
+    }
+
+    /// <summary>Only after the result is recorded: a retry then finds the version done and never needs the original.</summary>
+    private async Task DeleteOriginalAsync(InstanceRecord record, CancellationToken cancellationToken)
+    {
+        if (ingestion?.DeleteIncomingAfterProcessing == true)
+        {
+            await store.DeleteAsync(new ObjectRef(Containers.Incoming, record.ObjectName), cancellationToken);
+        }
     }
 
     /// <summary>

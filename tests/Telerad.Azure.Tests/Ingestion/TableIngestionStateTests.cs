@@ -199,4 +199,59 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.51_v1")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.52_v1")).HasValue);
     }
+
+    /// <summary>
+    /// A de-identify batch records its results together: one transaction merges them (each conditional on the row it
+    /// read), one removes their markers. When a row changed since its read, the transaction writes nothing and each
+    /// result is decided on its own: the changed one is refused, the others saved.
+    /// </summary>
+    [Fact]
+    public async Task Results_of_one_study_are_saved_in_two_transactions_and_one_by_one_when_a_row_changed()
+    {
+        var log = new RequestLog();
+        var state = new TableIngestionState(new TableServiceClient(azurite.ConnectionString, log.TableOptions()));
+        var study = "2.25." + Guid.NewGuid().ToString("N")[..12];
+        var sops = new[] { "2.25.70", "2.25.71", "2.25.72", "2.25.73" };
+        foreach (var (sop, i) in sops.Select((sop, i) => (sop, i)))
+        {
+            await state.SaveInstanceAsync(new InstanceRecord("t1", study, sop, "h" + i, 1, "obj-" + i, $"t1/u/{i}.dcm"));
+        }
+
+        var read = new List<InstanceRecord>();
+        foreach (var sop in sops)
+        {
+            read.Add((await state.FindInstanceAsync("t1", study, sop))!);
+        }
+
+        DeidentifiedInstance Result(string sop) => new("t1", study, "2.25.80", sop, DeidentifiedInstance.Deidentified, null, "CT", null, null, 10, $"t1/{sop}.dcm");
+        log.Clear();
+        var saved = await state.SaveResultsAsync([.. read.Take(2).Select(r => (r, Result(r.SopKey)))], late: false);
+        Assert.Equal([true, true], saved);
+        Assert.Equal(["POST", "POST"], log.Entries.Select(e => e.Method)); // two $batch requests
+        Assert.Equal(["2.25.72 v1", "2.25.73 v1"], await StalledAsync(state, study));
+
+        // The third one's row gets a new version after it was read: it is refused, the fourth is saved (late, as asked).
+        await state.SaveInstanceAsync(read[2] with { ContentSha256 = "new", Version = 2, RowVersion = null });
+        saved = await state.SaveResultsAsync([(read[2], Result("2.25.72")), (read[3], Result("2.25.73"))], late: true);
+        Assert.Equal([false, true], saved);
+        var listed = await state.ListInstancesAsync("t1", study);
+        Assert.Equal(["2.25.70", "2.25.71", "2.25.73"], listed.Where(r => r.IsDone).Select(r => r.SopKey));
+        Assert.True(listed.Single(r => r.SopKey == "2.25.73").Late);
+        Assert.Equal((2, false), listed.Where(r => r.SopKey == "2.25.72").Select(r => (r.Version, r.IsDone)).Single());
+        Assert.Equal(["2.25.72 v2"], await StalledAsync(state, study));
+    }
+
+    private static async Task<List<string>> StalledAsync(TableIngestionState state, string study)
+    {
+        var found = new List<string>();
+        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
+        {
+            if (s.StudyKey == study)
+            {
+                found.Add($"{s.SopKey} v{s.Version}");
+            }
+        }
+
+        return [.. found.Order(StringComparer.Ordinal)];
+    }
 }
