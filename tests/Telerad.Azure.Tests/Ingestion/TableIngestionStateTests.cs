@@ -89,19 +89,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         var b = new InstanceRecord("t1", study, "2.25.31", "bb", 1, "obj-b", "t1/u/b.dcm");
         await state.SaveInstanceAsync(a);
         await state.SaveInstanceAsync(b);
-        async Task<List<string>> StalledAsync(DateTimeOffset before)
-        {
-            var found = new List<string>();
-            await foreach (var s in state.ListStalledAsync(before))
-            {
-                if (s.StudyKey == study)
-                {
-                    found.Add($"{s.SopKey} v{s.Version}");
-                }
-            }
-
-            return [.. found.Order(StringComparer.Ordinal)];
-        }
+        Task<List<string>> StalledAsync(DateTimeOffset before) => StalledOfStudyAsync(state, study, before);
 
         Assert.Empty(await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(-5))); // registered just now: not older than that
         Assert.Equal(["2.25.30 v1", "2.25.31 v1"], await StalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
@@ -185,16 +173,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
             });
         }
 
-        var listed = new List<string>();
-        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
-        {
-            if (s.StudyKey == study)
-            {
-                listed.Add($"{s.SopKey} v{s.Version}");
-            }
-        }
-
-        Assert.Equal(["2.25.51 v2", "2.25.52 v1"], listed.Order(StringComparer.Ordinal));
+        Assert.Equal(["2.25.51 v2", "2.25.52 v1"], await StalledOfStudyAsync(state, study, DateTimeOffset.UtcNow.AddMinutes(5)));
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.50_v1")).HasValue);
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.51_v1")).HasValue);
         Assert.True((await table.GetEntityIfExistsAsync<TableEntity>(TableIngestionState.PendingPartition, $"t1_{study}_2.25.52_v1")).HasValue);
@@ -228,7 +207,7 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         var saved = await state.SaveResultsAsync([.. read.Take(2).Select(r => (r, Result(r.SopKey)))], late: false);
         Assert.Equal([true, true], saved);
         Assert.Equal(["POST", "POST"], log.Entries.Select(e => e.Method)); // two $batch requests
-        Assert.Equal(["2.25.72 v1", "2.25.73 v1"], await StalledAsync(state, study));
+        Assert.Equal(["2.25.72 v1", "2.25.73 v1"], await StalledOfStudyAsync(state, study, DateTimeOffset.UtcNow.AddMinutes(5)));
 
         // The third one's row gets a new version after it was read: it is refused, the fourth is saved (late, as asked).
         await state.SaveInstanceAsync(read[2] with { ContentSha256 = "new", Version = 2, RowVersion = null });
@@ -238,13 +217,14 @@ public sealed class TableIngestionStateTests(AzuriteFixture azurite)
         Assert.Equal(["2.25.70", "2.25.71", "2.25.73"], listed.Where(r => r.IsDone).Select(r => r.SopKey));
         Assert.True(listed.Single(r => r.SopKey == "2.25.73").Late);
         Assert.Equal((2, false), listed.Where(r => r.SopKey == "2.25.72").Select(r => (r.Version, r.IsDone)).Single());
-        Assert.Equal(["2.25.72 v2"], await StalledAsync(state, study));
+        Assert.Equal(["2.25.72 v2"], await StalledOfStudyAsync(state, study, DateTimeOffset.UtcNow.AddMinutes(5)));
     }
 
-    private static async Task<List<string>> StalledAsync(TableIngestionState state, string study)
+    /// <summary>The study's instances the registry lists as stalled (registered before <paramref name="before"/>), as "sop vN", sorted.</summary>
+    private static async Task<List<string>> StalledOfStudyAsync(TableIngestionState state, string study, DateTimeOffset before)
     {
         var found = new List<string>();
-        await foreach (var s in state.ListStalledAsync(DateTimeOffset.UtcNow.AddMinutes(5)))
+        await foreach (var s in state.ListStalledAsync(before))
         {
             if (s.StudyKey == study)
             {
